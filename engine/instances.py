@@ -1,0 +1,141 @@
+"""Per-instance state held column-wise: one numpy array per attribute, rows sorted by node.
+
+A tick touches every instance with a handful of vector operations, so the table must stay
+contiguous and grouped by node (``starts``/``counts``). Adding or removing instances is rare
+(scaling, deploys) and rebuilds the arrays; reading and updating them is the hot path.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+__all__ = ["Instances", "Role", "State"]
+
+
+class State(IntEnum):
+    """Lifecycle of an instance (values are stored in an int8 column)."""
+
+    STARTING = 0
+    READY = 1
+    CRASHED = 2  # waiting for its back-off before the restart
+    STOPPED = 3  # fenced (e.g. a demoted primary) — holds no traffic until restarted
+
+
+class Role(IntEnum):
+    MEMBER = 0  # an interchangeable instance of a service, cache, queue or external
+    PRIMARY = 1
+    REPLICA = 2
+
+
+# name -> (dtype, initial value) of every column
+_COLUMNS: dict[str, tuple[type, float]] = {
+    "node": (np.intp, 0),  # intp: gathers and bincounts with other index types pay a cast
+    "ordinal": (np.int64, 0),
+    "version": (np.intp, 0),
+    "zone": (np.int16, 0),
+    "state": (np.int8, State.STARTING),
+    "role": (np.int8, Role.MEMBER),
+    "since": (np.int64, 0),  # ms of the last state change
+    "ready_at": (np.int64, 0),
+    "restart_at": (np.int64, 0),
+    "restarts": (np.int32, 0),
+    "backoff": (np.int64, 0),
+    "capacity": (np.float64, 1.0),  # requests/s at 100% CPU
+    "conn_limit": (np.float64, np.inf),  # concurrent requests before refusing (DB connections)
+    "weight": (np.float64, 1.0),  # share of its node's traffic relative to its siblings
+    "stress": (np.float64, 0.0),  # CPU taken by something else (0..1)
+    "leaked": (np.float64, 0.0),  # MiB leaked since start
+    "backlog": (np.float64, 0.0),  # requests queued beyond the stationary queue
+    "lag": (np.float64, 0.0),  # replication lag in seconds (replicas)
+    # outputs of the last tick
+    "lam": (np.float64, 0.0),
+    "rho": (np.float64, 0.0),
+    "err": (np.float64, 0.0),
+    "cpu": (np.float64, 0.0),
+    "mem": (np.float64, 0.0),
+    "in_flight": (np.float64, 0.0),
+}
+
+
+class Instances:
+    """The instance table. Columns are attributes named as in ``_COLUMNS``."""
+
+    node: np.ndarray
+    ordinal: np.ndarray
+    version: np.ndarray
+    zone: np.ndarray
+    state: np.ndarray
+    role: np.ndarray
+    since: np.ndarray
+    ready_at: np.ndarray
+    restart_at: np.ndarray
+    restarts: np.ndarray
+    backoff: np.ndarray
+    capacity: np.ndarray
+    conn_limit: np.ndarray
+    weight: np.ndarray
+    stress: np.ndarray
+    leaked: np.ndarray
+    backlog: np.ndarray
+    lag: np.ndarray
+    lam: np.ndarray
+    rho: np.ndarray
+    err: np.ndarray
+    cpu: np.ndarray
+    mem: np.ndarray
+    in_flight: np.ndarray
+
+    def __init__(self, node_count: int) -> None:
+        self.node_count = node_count
+        for name, (dtype, _) in _COLUMNS.items():
+            setattr(self, name, np.zeros(0, dtype=dtype))
+        self.next_ordinal = np.zeros(node_count, dtype=np.int64)
+        self._regroup()
+
+    def __len__(self) -> int:
+        return len(self.node)
+
+    def add(self, node: int, count: int, **values: float | int | np.ndarray) -> np.ndarray:
+        """Append ``count`` instances of ``node``; returns their ordinals."""
+        ordinals = np.arange(self.next_ordinal[node], self.next_ordinal[node] + count)
+        self.next_ordinal[node] += count
+        new = {"node": node, "ordinal": ordinals, **values}
+        for name, (dtype, initial) in _COLUMNS.items():
+            column = np.empty(count, dtype=dtype)
+            column[:] = new.get(name, initial)
+            setattr(self, name, np.concatenate([getattr(self, name), column]))
+        self._regroup()
+        return ordinals
+
+    def remove(self, rows: np.ndarray) -> None:
+        """Drop the given row indices."""
+        keep = np.ones(len(self), dtype=bool)
+        keep[rows] = False
+        for name in _COLUMNS:
+            setattr(self, name, getattr(self, name)[keep])
+        self._regroup()
+
+    def rows_of(self, node: int) -> np.ndarray:
+        """Row indices of one node's instances (they are contiguous)."""
+        start = self.starts[node]
+        return np.arange(start, start + self.counts[node])
+
+    def find(self, node: int, ordinal: int) -> int | None:
+        rows = self.rows_of(node)
+        hit = rows[self.ordinal[rows] == ordinal]
+        return int(hit[0]) if len(hit) else None
+
+    def group_sum(self, values: np.ndarray) -> np.ndarray:
+        """Per-node sums of a per-instance column."""
+        return np.bincount(self.node, values, self.node_count)
+
+    def _regroup(self) -> None:
+        order = np.lexsort((self.ordinal, self.node))
+        if len(order) and np.any(order != np.arange(len(order))):
+            for name in _COLUMNS:
+                setattr(self, name, getattr(self, name)[order])
+        self.counts = np.bincount(self.node, minlength=self.node_count)
+        self.starts = np.concatenate([[0], np.cumsum(self.counts)[:-1]]).astype(np.int64)
+        self.structure_version = getattr(self, "structure_version", 0) + 1

@@ -1,0 +1,135 @@
+"""Instances starting, becoming ready, crashing, backing off and restarting; scaling counts.
+
+Like a Kubernetes restart policy: a crashed instance waits its back-off (``restart.backoff``,
+doubling per consecutive crash up to ``max_backoff``) and starts again; an instance that stays
+ready for ten minutes has its back-off reset. Versions that crash on start never become ready.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .instances import Role, State
+
+if TYPE_CHECKING:
+    from .world import World
+
+__all__ = ["Lifecycle"]
+
+STABLE_MS = 600_000
+STARTING, CRASHED = int(State.STARTING), int(State.CRASHED)
+
+
+class Lifecycle:
+    """State transitions of the instance table, with their events."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        topo = world.topo
+        self.backoff0 = np.array([getattr(getattr(n.spec, "restart", None), "backoff", 10_000)
+                                  for n in topo.nodes], dtype=np.int64)
+        self.backoff_max = np.array([getattr(getattr(n.spec, "restart", None), "max_backoff",
+                                             300_000) for n in topo.nodes], dtype=np.int64)
+
+        self.next_due = 0
+
+    def refresh_due(self) -> None:
+        """Remember the earliest pending transition so most ticks skip the scan."""
+        inst = self.world.inst
+        starting = inst.ready_at[inst.state == STARTING]
+        crashed = inst.restart_at[inst.state == CRASHED]
+        pending = np.concatenate([starting, crashed])
+        self.next_due = int(pending.min()) if len(pending) else np.iinfo(np.int64).max
+
+    def tick(self, t: int) -> None:
+        if t < self.next_due:
+            return
+        inst = self.world.inst
+        state = inst.state
+        due = ((state == State.STARTING) & (inst.ready_at <= t)) | (
+            (state == State.CRASHED) & (inst.restart_at <= t))
+        if not due.any():
+            self.refresh_due()
+            return
+        crash_on_start = self.world.versions.crash_on_start
+        for row in np.flatnonzero(due).tolist():
+            if state[row] == State.CRASHED:
+                self.start(row, t)
+                self.world.emit_instance("instance.restarted", row, restarts=int(inst.restarts[row]))
+            elif crash_on_start[inst.version[row]]:
+                self.crash(row, t, "crashed on start (exit code 1)")
+            else:
+                self.set_state(row, State.READY, t)
+
+    def start(self, row: int, t: int) -> None:
+        inst = self.world.inst
+        inst.ready_at[row] = t + self.world.topo.startup[inst.node[row]]
+        inst.leaked[row] = 0.0
+        inst.backlog[row] = 0.0
+        self.set_state(row, State.STARTING, t)
+
+    def crash(self, row: int, t: int, reason: str) -> None:
+        inst = self.world.inst
+        node = inst.node[row]
+        if inst.state[row] == State.READY and t - inst.since[row] >= STABLE_MS:
+            inst.backoff[row] = 0
+        delay = self.backoff0[node] if inst.backoff[row] == 0 else min(
+            inst.backoff[row] * 2, self.backoff_max[node])
+        inst.backoff[row] = delay
+        inst.restart_at[row] = t + delay
+        inst.restarts[row] += 1
+        inst.leaked[row] = 0.0
+        self.set_state(row, State.CRASHED, t)
+        self.world.emit_instance("instance.crashed", row, reason=reason,
+                                 restart_in_s=round(delay / 1000, 3))
+
+    def set_state(self, row: int, state: State, t: int) -> None:
+        inst = self.world.inst
+        inst.state[row] = state
+        inst.since[row] = t
+        self.refresh_due()
+        self.world.states_changed()
+
+    def restart(self, row: int, t: int) -> None:
+        """A deliberate restart (not a crash): no back-off, no crash count."""
+        self.start(row, t)
+        self.world.emit_instance("instance.restarted", row, restarts=int(self.world.inst.restarts[row]),
+                                 reason="requested")
+
+    def scale(self, node: int, count: int, t: int) -> int:
+        """Set a node's instance count; new ones start now. Returns the previous count."""
+        world, inst = self.world, self.world.inst
+        rows = inst.rows_of(node)
+        current = len(rows)
+        if count > current:
+            version = self._current_version(node)
+            zones = world.zones_of(node)
+            per_zone = dict.fromkeys(zones, 0)
+            for zone in inst.zone[rows].tolist():
+                if zone in per_zone:
+                    per_zone[zone] += 1
+            new_zones = []
+            for _ in range(count - current):  # fill the emptiest zone first
+                zone = min(zones, key=per_zone.__getitem__)
+                per_zone[zone] += 1
+                new_zones.append(zone)
+            world.add_instances(node, count - current, t, version=version,
+                                zone=np.array(new_zones))
+        elif count < current:
+            # remove the newest, preferring ones that are not ready and never the primary
+            order = sorted(rows.tolist(), key=lambda r: (inst.role[r] == Role.PRIMARY,
+                                                         inst.state[r] == State.READY,
+                                                         -inst.ordinal[r]))
+            inst.remove(np.array(order[: current - count]))
+            world.roles_changed()
+        return current
+
+    def _current_version(self, node: int) -> int:
+        inst = self.world.inst
+        rows = inst.rows_of(node)
+        if len(rows):
+            return int(np.bincount(inst.version[rows]).argmax())
+        info = self.world.topo.nodes[node]
+        return self.world.versions.index(node, info.version, getattr(info.spec, "versions", {}))

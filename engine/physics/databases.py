@@ -1,0 +1,123 @@
+"""Primary/replica databases: replication lag and failover.
+
+Replication: each replica applies the primary's writes at ``apply_rate`` writes/s. Its lag (s)
+evolves as  dℓ/dt = w/a − 1  (w: write rate, a: apply rate), never below ``base_lag``; a replica
+that is down falls behind at 1 s per second and catches up once it is back.
+
+Failover (Patroni-like): when no primary is ready, the cluster waits ``detect``, picks the ready
+replica with the least lag, and promotes it after ``promotion``. Writes fail until then. With
+asynchronous replication the writes inside the new primary's lag window are lost:
+lost = write rate × lag at the moment of failure. The old primary rejoins as a replica.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..instances import Role, State
+
+if TYPE_CHECKING:
+    from ..world import World
+
+__all__ = ["Failovers", "replication_lag"]
+
+
+def replication_lag(lag: np.ndarray, replica: np.ndarray, ready: np.ndarray,  # ready: 0/1
+                    write_rate: np.ndarray, apply_rate: np.ndarray, base_lag: np.ndarray,
+                    dt: float) -> None:
+    """Advance replicas' lag in place (per-instance arrays; non-replicas are left at 0)."""
+    # ready: dℓ/dt = w/a − 1; down: falls behind one second per second
+    growth = (ready * (write_rate / apply_rate - 2.0) + 1.0) * dt
+    np.maximum(lag + growth, base_lag, out=lag)
+    lag *= replica
+
+
+@dataclass(slots=True)
+class _Pending:
+    noticed: int  # ms when the primary was found missing
+    promote_at: int | None = None
+    candidate: int | None = None  # instance ordinal
+    lost: int = 0
+    reason: str = ""
+
+
+class Failovers:
+    """Detects clusters without a primary and promotes replicas."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.db_nodes = np.flatnonzero(world.topo.is_db)
+        self.pending: dict[int, _Pending] = {}
+
+    def tick(self, t: int, primary_ready: np.ndarray) -> None:
+        if not len(self.db_nodes):
+            return
+        missing = self.db_nodes[primary_ready[self.db_nodes] == 0]
+        for node in missing.tolist():
+            if node not in self.pending:
+                self.pending[node] = _Pending(noticed=t, reason="primary not ready")
+        for node in list(self.pending):
+            self._advance(node, t, primary_ready[node] > 0)
+
+    def force(self, node: int, t: int, reason: str = "manual failover") -> str | None:
+        """Fence the primary and promote the best replica; None, or why it cannot be done."""
+        world, inst = self.world, self.world.inst
+        rows = inst.rows_of(node)
+        replicas = rows[(inst.role[rows] == Role.REPLICA) & (inst.state[rows] == State.READY)]
+        if not len(replicas):
+            return "it has no ready replica to promote"
+        if node in self.pending:
+            return "a failover is already in progress"
+        primary = rows[inst.role[rows] == Role.PRIMARY]
+        for row in primary.tolist():
+            world.lifecycle.set_state(row, State.STOPPED, t)
+        self.pending[node] = _Pending(noticed=t - self._spec(node).failover.detect, reason=reason)
+        self._advance(node, t, False)
+        return None
+
+    def _spec(self, node: int):  # noqa: ANN202 - DatabaseSpec
+        return self.world.topo.nodes[node].spec
+
+    def _advance(self, node: int, t: int, has_primary: bool) -> None:
+        world, inst, spec = self.world, self.world.inst, self._spec(node)
+        state = self.pending[node]
+        if state.promote_at is None:
+            if has_primary:  # it came back before anyone acted
+                del self.pending[node]
+                return
+            automatic = spec.failover.automatic or state.reason != "primary not ready"
+            if not automatic or t - state.noticed < spec.failover.detect:
+                return
+            rows = inst.rows_of(node)
+            ok = rows[(inst.role[rows] == Role.REPLICA) & (inst.state[rows] == State.READY)]
+            if not len(ok):
+                return  # nothing to promote yet; keep waiting
+            best = int(ok[np.argmin(inst.lag[ok])])
+            write_rate = world.node_lam[node] * world.topo.write_frac[node]
+            sync = spec.replication.mode == "sync"
+            state.lost = 0 if sync else int(round(write_rate * inst.lag[best]))
+            state.candidate = int(inst.ordinal[best])
+            state.promote_at = t + spec.failover.promotion
+        if t < state.promote_at:
+            return
+        rows = inst.rows_of(node)
+        candidate = inst.find(node, state.candidate)
+        if candidate is None or inst.state[candidate] != State.READY:
+            state.promote_at = None  # the candidate died meanwhile: choose again
+            return
+        for row in rows[inst.role[rows] == Role.PRIMARY].tolist():
+            inst.role[row] = Role.REPLICA
+            if inst.state[row] == State.STOPPED:
+                world.lifecycle.start(row, t)
+            inst.lag[row] = max(inst.lag[row], (t - state.noticed) / 1000)
+        inst.role[candidate] = Role.PRIMARY
+        inst.lag[candidate] = 0.0
+        world.roles_changed()
+        del self.pending[node]
+        info = world.topo.nodes[node]
+        world.emit("db.failover", database=info.name, env=info.env,
+                   new_primary=world.instance_name(candidate), lost_writes=state.lost,
+                   reason=state.reason, downtime_s=round((t - state.noticed) / 1000, 3))

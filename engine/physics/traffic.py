@@ -1,0 +1,83 @@
+"""Requests entering the estate: a daily curve, a slow random wander and scheduled spikes.
+
+    λ_entry(t) = rps · share · D(t) · N(t) · S(t)
+
+- D(t) = 1 + a·cos(2π (tod(t) − peak) / 24h): the diurnal curve, mean 1, busiest at ``peak``.
+- N(t) = exp(x_t − σ²/2) with x an AR(1) process, x_t = φ·x_{t−1} + σ·√(1−φ²)·ε_t and
+  φ = exp(−dt/τ), τ = 5 min: traffic wanders smoothly instead of jittering each tick (mean 1).
+  Each entry node adds its own small white noise on top.
+- S(t): each spike is a trapezoid — it climbs over ``ramp`` from ``at``, holds ``factor`` for
+  ``duration``, then falls back over ``ramp``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..scenario.spec import TrafficSpec
+
+__all__ = ["TrafficModel"]
+
+DAY_MS = 86_400_000
+WANDER_TAU_S = 300.0
+BLOCK = 4096
+
+
+class TrafficModel:
+    """Entry traffic per node; draws all its randomness from its own generator."""
+
+    def __init__(self, spec: TrafficSpec, start_ms: int, tick_ms: int, entry_share: np.ndarray,
+                 rng: np.random.Generator) -> None:
+        self.spec = spec
+        self.start_ms = start_ms
+        self.entry_share = entry_share
+        self.entry_nodes = np.flatnonzero(entry_share > 0)
+        self.rng = rng
+        dt = tick_ms / 1000
+        self.phi = math.exp(-dt / WANDER_TAU_S)
+        self.sigma = spec.noise
+        self.innovation = self.sigma * math.sqrt(1 - self.phi**2)
+        self.wander = 0.0
+        self._block = np.empty(0)
+        self._white = np.empty((0, 0))
+        self._i = 0
+        self.factor = 1.0  # the last multiplier applied, for display
+
+    def multiplier(self, t_ms: int) -> float:
+        """D(t)·S(t): the deterministic part of the curve at time ``t_ms``."""
+        d = self.spec.diurnal
+        tod = (self.start_ms + t_ms) % DAY_MS
+        value = 1 + d.amplitude * math.cos(2 * math.pi * (tod - d.peak) / DAY_MS)
+        for spike in self.spec.spikes:
+            value *= _spike(spike.at, spike.ramp, spike.duration, spike.factor, t_ms)
+        return value
+
+    def entry_rps(self, t_ms: int) -> np.ndarray:
+        """Requests/s entering each node at ``t_ms`` (zero for non-entry nodes)."""
+        if self._i >= len(self._block):
+            self._block = self.rng.standard_normal(BLOCK)
+            white = self.rng.standard_normal((BLOCK, len(self.entry_nodes)))
+            self._white = np.maximum(1 + (self.sigma * 0.3) * white, 0.0)
+            self._i = 0
+        self.wander = self.phi * self.wander + self.innovation * self._block[self._i]
+        factor = self.multiplier(t_ms) * math.exp(self.wander - self.sigma**2 / 2)
+        self.factor = factor
+        out = self.entry_share * (self.spec.rps * factor)
+        if len(self.entry_nodes):
+            out[self.entry_nodes] *= self._white[self._i]
+        self._i += 1
+        return out
+
+
+def _spike(at: int, ramp: int, duration: int, factor: float, t: int) -> float:
+    if t < at or t > at + 2 * ramp + duration:
+        return 1.0
+    if ramp and t < at + ramp:
+        share = (t - at) / ramp
+    elif ramp and t > at + ramp + duration:
+        share = (at + 2 * ramp + duration - t) / ramp
+    else:
+        share = 1.0
+    return 1 + (factor - 1) * share

@@ -1,0 +1,262 @@
+"""The scenario file format, declared once: every key, its type, default, bounds and meaning.
+
+``scenarios/README.md`` is generated from these declarations (``python -m engine.scenario.docs``)
+and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .schema_types import ListOf, MapOf, Record
+from .schema_types import Field as F
+from .spec import (
+    AutoscaleSpec, CacheSpec, DatabaseSpec, DiurnalSpec, EnvironmentSpec, ExternalSpec,
+    FailoverSpec, MemorySpec, NodeOverride, QueueSpec, ReplicationSpec, RestartSpec,
+    ScenarioSpec, ServiceSpec, SpikeSpec, TrafficSpec, VersionSpec,
+)
+
+__all__ = ["SCENARIO"]
+
+DEFAULT_ZONES = ("zone-a", "zone-b", "zone-c")
+
+
+def _memory(base: float, limit: float, per_rps: float = 0.5) -> Record:
+    return Record(
+        {
+            "base": F("size", base, "resident memory of an idle instance (MiB, or '512Mi', '2Gi')",
+                      min=1),
+            "per_rps": F("float", per_rps, "extra MiB per request/s the instance serves", min=0),
+            "limit": F("size", limit, "the memory limit: above it the instance is OOM-killed",
+                       min=1),
+        },
+        cls=MemorySpec, default={}, doc="memory model",
+        checks=(lambda v: [("limit", f"limit ({v['limit']:g} MiB) must exceed base "
+                           f"({v['base']:g} MiB)")] if v["limit"] <= v["base"] else [],),
+    )
+
+
+VERSION = Record(
+    {
+        "error_rate": F("rate", 0.0, "fraction of requests this version fails by itself"),
+        "latency_factor": F("float", 1.0, "multiplies the service's own latency", min=0.1, max=100),
+        "cpu_factor": F("float", 1.0, "CPU per request relative to normal (2 = half the capacity)",
+                        min=0.1, max=100),
+        "memory_leak": F("float", 0.0, "MiB leaked per minute while running", min=0),
+        "crash_on_start": F("bool", False, "the instance crashes when it becomes ready"),
+        "description": F("str", "", "what is wrong with it, for debriefs"),
+    },
+    cls=VersionSpec,
+)
+
+
+def _autoscale_checks(v: dict[str, Any]) -> list[tuple[str, str]]:
+    problems = []
+    if v["min"] > v["max"]:
+        problems.append(("min", f"min ({v['min']}) must not exceed max ({v['max']})"))
+    if not any(v[k] is not None for k in ("target_cpu", "target_memory", "target_rps",
+                                          "target_p99")) and not v["predictive"]:
+        problems.append(("", "give at least one target (target_cpu, target_memory, target_rps, "
+                             "target_p99) or predictive: true"))
+    return problems
+
+
+AUTOSCALE = Record(
+    {
+        "min": F("int", 1, "fewest replicas", min=0),
+        "max": F("int", 10, "most replicas", min=1, max=10_000),
+        "target_cpu": F("rate", None, "average CPU utilisation to hold (0.6 = 60%)"),
+        "target_memory": F("rate", None, "average memory use as a share of the limit"),
+        "target_rps": F("float", None, "requests/s per instance to hold", min=0.001),
+        "target_p99": F("duration", None, "p99 latency above which to add replicas"),
+        "stabilization": F("duration", 300_000, "scale-down looks back this far and takes the "
+                           "highest recommendation (like the HPA's stabilisation window)"),
+        "sync": F("duration", 15_000, "how often the autoscaler decides", min=1000),
+        "tolerance": F("rate", 0.1, "no change while the ratio to target is within this"),
+        "predictive": F("bool", False, "also scale ahead of a forecast of traffic "
+                        "(scikit-learn regression on the recent history)"),
+        "horizon": F("duration", 600_000, "how far ahead the predictive autoscaler looks",
+                     min=60_000),
+    },
+    cls=AutoscaleSpec, checks=(_autoscale_checks,),
+)
+
+SERVICE = Record(
+    {
+        "version": F("version", "1.0.0", "the version running at the start"),
+        "replicas": F("int", 2, "instances at the start", min=0, max=100_000),
+        "capacity": F("float", 200.0, "requests/s one instance serves at 100% CPU", min=0.001),
+        "latency": F("duration", 10, "the service's own work per request, before queueing",
+                     min=0),
+        "timeout": F("duration", 5000, "a request taking longer than this fails", min=1),
+        "calls": F("weights", {}, "services it calls: a list, or name: calls per request "
+                   "(0.3 = three requests in ten call it)"),
+        "consumes": F("name", None, "a queue whose messages this service consumes"),
+        "zones": F("names", (), "zones its instances spread over (default: all)"),
+        "startup": F("duration", 15_000, "time from start to ready", min=0),
+        "cpu_idle": F("rate", 0.05, "CPU use of an idle instance"),
+        "memory": _memory(256, 1024),
+        "restart": Record(
+            {
+                "backoff": F("duration", 10_000, "first restart delay after a crash", min=0),
+                "max_backoff": F("duration", 300_000, "the delay doubles up to this", min=0),
+            },
+            cls=RestartSpec, default={}, doc="crash-loop back-off",
+        ),
+        "autoscale": Record(AUTOSCALE.fields, cls=AutoscaleSpec, default=None,
+                            checks=AUTOSCALE.checks, doc="horizontal autoscaling"),
+        "versions": MapOf(VERSION, "known versions and how they behave; unknown ones are healthy",
+                          key_kind="version"),
+        "port": F("int", None, "the port it listens on (shown, not simulated)", min=1, max=65535),
+        "tech": F("str", "", "what it is built with, e.g. 'node/express'"),
+        "description": F("str", "", "what it does"),
+    },
+    cls=ServiceSpec, name_field="name",
+)
+
+DATABASE = Record(
+    {
+        "engine": F("str", "postgresql", "the database engine"),
+        "version": F("version", "16", "engine version"),
+        "replicas": F("int", 1, "read replicas besides the primary", min=0, max=64),
+        "capacity": F("float", 4000.0, "queries/s one node serves", min=0.001),
+        "latency": F("duration", 2, "query time before queueing", min=0),
+        "timeout": F("duration", 2000, "statement timeout", min=1),
+        "max_connections": F("int", 200, "connection limit per node", min=1),
+        "write_ratio": F("rate", 0.2, "share of queries that write (they go to the primary)"),
+        "reads_from_primary": F("bool", False, "send reads to the primary even with replicas"),
+        "replication": Record(
+            {
+                "mode": F("str", "async", "async or sync", choices=("async", "sync")),
+                "apply_rate": F("float", 5000.0, "writes/s a replica can apply", min=0.001),
+                "base_lag": F("duration", 50, "replication lag at rest", min=0),
+            },
+            cls=ReplicationSpec, default={}, doc="streaming replication",
+        ),
+        "failover": Record(
+            {
+                "automatic": F("bool", True, "promote a replica when the primary dies"),
+                "detect": F("duration", 10_000, "time to notice a dead primary", min=0),
+                "promotion": F("duration", 20_000, "time to promote a replica", min=0),
+            },
+            cls=FailoverSpec, default={}, doc="primary failover",
+        ),
+        "zones": F("names", (), "zones its nodes spread over (default: all)"),
+        "startup": F("duration", 30_000, "time for a node to start", min=0),
+        "memory": _memory(2048, 8192, per_rps=0.1),
+        "port": F("int", None, "the port it listens on", min=1, max=65535),
+        "description": F("str", "", "what it stores"),
+    },
+    cls=DatabaseSpec, name_field="name",
+)
+
+CACHE = Record(
+    {
+        "engine": F("str", "redis", "the cache engine"),
+        "nodes": F("int", 1, "cache nodes", min=1, max=1000),
+        "capacity": F("float", 50_000.0, "operations/s one node serves", min=0.001),
+        "latency": F("duration", 1, "time per operation", min=0),
+        "hit_ratio": F("rate", 0.9, "share of lookups found in the cache at steady state"),
+        "backing": F("name", None, "where misses go (a database or service)"),
+        "warmup": F("duration", 600_000, "time for the hit ratio to recover after a flush",
+                    min=1000),
+        "zones": F("names", (), "zones its nodes spread over"),
+        "memory": _memory(512, 4096, per_rps=0.01),
+        "port": F("int", None, "the port it listens on", min=1, max=65535),
+        "description": F("str", "", "what it caches"),
+    },
+    cls=CacheSpec, name_field="name",
+)
+
+QUEUE = Record(
+    {
+        "engine": F("str", "kafka", "the broker"),
+        "partitions": F("int", 6, "partitions of the topic", min=1),
+        "brokers": F("int", 3, "broker instances", min=1, max=1000),
+        "capacity": F("float", 100_000.0, "messages/s one broker accepts", min=0.001),
+        "latency": F("duration", 3, "publish time", min=0),
+        "retention": F("duration", 604_800_000, "how long messages are kept", min=1000),
+        "zones": F("names", (), "zones its brokers spread over"),
+        "port": F("int", None, "the port it listens on", min=1, max=65535),
+        "description": F("str", "", "what flows through it"),
+    },
+    cls=QueueSpec, name_field="name",
+)
+
+EXTERNAL = Record(
+    {
+        "latency": F("duration", 150, "typical response time", min=0),
+        "error_rate": F("rate", 0.001, "share of calls that fail"),
+        "capacity": F("float", 1e9, "rate limit in requests/s", min=0.001),
+        "timeout": F("duration", 10_000, "how long callers wait", min=1),
+        "description": F("str", "", "what it is"),
+    },
+    cls=ExternalSpec, name_field="name",
+)
+
+ENVIRONMENT = Record(
+    {
+        "traffic": F("float", 1.0, "traffic as a share of the scenario's rps", min=0),
+        "replicas": F("int", None, "give every component this many instances", min=0),
+        "exclude": F("names", (), "components that do not exist here"),
+        "overrides": MapOf(
+            Record({"replicas": F("int", None, "instances here", min=0),
+                    "version": F("version", None, "version here")}, cls=NodeOverride),
+            "per-component replicas or version in this environment",
+        ),
+        "description": F("str", "", "what it is for"),
+    },
+    cls=EnvironmentSpec, name_field="name",
+)
+
+TRAFFIC = Record(
+    {
+        "rps": F("float", 100.0, "requests/s entering at the daily mean", min=0),
+        "entry": F("weights", {}, "entry services and their share of traffic (default: every "
+                   "service nobody calls, equally)"),
+        "diurnal": Record(
+            {
+                "amplitude": F("rate", 0.4, "daily swing: 0.4 = ±40% around the mean", ),
+                "peak": F("timeofday", 14 * 3_600_000, "busiest time of day"),
+            },
+            cls=DiurnalSpec, default={}, doc="the daily curve",
+        ),
+        "noise": F("rate", 0.05, "size of the random wander around the curve"),
+        "spikes": ListOf(
+            Record(
+                {
+                    "at": F("duration", None, "when it starts (elapsed time)"),
+                    "duration": F("duration", 600_000, "how long it lasts at full height",
+                                  min=1000),
+                    "factor": F("float", 2.0, "traffic multiplier at the top", min=0.01,
+                                max=1000),
+                    "ramp": F("duration", 30_000, "time to climb and to fall back", min=0),
+                },
+                cls=SpikeSpec,
+            ),
+            "scheduled surges",
+        ),
+    },
+    cls=TrafficSpec, default={}, doc="what enters the estate",
+)
+
+SCENARIO = Record(
+    {
+        "name": F("name", None, "short name (default: the file name)"),
+        "title": F("str", "", "one-line title"),
+        "description": F("str", "", "what this estate is"),
+        "seed": F("int", 1, "default random seed", min=0),
+        "tick": F("duration", 1000, "simulated time per step", min=100, max=60_000),
+        "start": F("timeofday", 9 * 3_600_000, "time of day when the simulation starts"),
+        "zones": F("names", DEFAULT_ZONES, "availability zones"),
+        "environments": MapOf(ENVIRONMENT, "environments; the first is the primary one",
+                              default={"production": {}}),
+        "traffic": TRAFFIC,
+        "services": MapOf(SERVICE, "application services"),
+        "databases": MapOf(DATABASE, "databases with a primary and replicas"),
+        "caches": MapOf(CACHE, "caches"),
+        "queues": MapOf(QUEUE, "message queues / topics"),
+        "externals": MapOf(EXTERNAL, "third-party dependencies outside the estate"),
+    },
+    cls=ScenarioSpec,
+)

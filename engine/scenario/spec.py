@@ -1,0 +1,228 @@
+"""The validated scenario as frozen value objects: what the world is built from.
+
+Units are fixed here so nothing downstream guesses: durations in integer milliseconds, sizes in
+MiB, rates as fractions 0..1, capacities in requests (or queries) per second per instance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "AutoscaleSpec", "CacheSpec", "DatabaseSpec", "DiurnalSpec", "EnvironmentSpec",
+    "ExternalSpec", "FailoverSpec", "MemorySpec", "NodeOverride", "QueueSpec",
+    "ReplicationSpec", "RestartSpec", "ScenarioSpec", "ServiceSpec", "SpikeSpec",
+    "TrafficSpec", "VersionSpec",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionSpec:
+    error_rate: float
+    latency_factor: float
+    cpu_factor: float
+    memory_leak: float
+    crash_on_start: bool
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemorySpec:
+    base: float
+    per_rps: float
+    limit: float
+
+
+@dataclass(frozen=True, slots=True)
+class RestartSpec:
+    backoff: int
+    max_backoff: int
+
+
+@dataclass(frozen=True, slots=True)
+class AutoscaleSpec:
+    min: int
+    max: int
+    target_cpu: float | None
+    target_memory: float | None
+    target_rps: float | None
+    target_p99: int | None
+    stabilization: int
+    sync: int
+    tolerance: float
+    predictive: bool
+    horizon: int
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSpec:
+    name: str
+    version: str
+    replicas: int
+    capacity: float
+    latency: int
+    timeout: int
+    calls: dict[str, float]
+    consumes: str | None
+    zones: tuple[str, ...]
+    startup: int
+    cpu_idle: float
+    memory: MemorySpec
+    restart: RestartSpec
+    autoscale: AutoscaleSpec | None
+    versions: dict[str, VersionSpec]
+    port: int | None
+    tech: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicationSpec:
+    mode: str
+    apply_rate: float
+    base_lag: int
+
+
+@dataclass(frozen=True, slots=True)
+class FailoverSpec:
+    automatic: bool
+    detect: int
+    promotion: int
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSpec:
+    name: str
+    engine: str
+    version: str
+    replicas: int
+    capacity: float
+    latency: int
+    timeout: int
+    max_connections: int
+    write_ratio: float
+    reads_from_primary: bool
+    replication: ReplicationSpec
+    failover: FailoverSpec
+    zones: tuple[str, ...]
+    startup: int
+    memory: MemorySpec
+    port: int | None
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class CacheSpec:
+    name: str
+    engine: str
+    nodes: int
+    capacity: float
+    latency: int
+    hit_ratio: float
+    backing: str | None
+    warmup: int
+    zones: tuple[str, ...]
+    memory: MemorySpec
+    port: int | None
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSpec:
+    name: str
+    engine: str
+    partitions: int
+    brokers: int
+    capacity: float
+    latency: int
+    retention: int
+    zones: tuple[str, ...]
+    port: int | None
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalSpec:
+    name: str
+    latency: int
+    error_rate: float
+    capacity: float
+    timeout: int
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpikeSpec:
+    at: int
+    duration: int
+    factor: float
+    ramp: int
+
+
+@dataclass(frozen=True, slots=True)
+class DiurnalSpec:
+    amplitude: float
+    peak: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficSpec:
+    rps: float
+    entry: dict[str, float]
+    diurnal: DiurnalSpec
+    noise: float
+    spikes: tuple[SpikeSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeOverride:
+    replicas: int | None
+    version: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentSpec:
+    name: str
+    traffic: float
+    replicas: int | None
+    exclude: tuple[str, ...]
+    overrides: dict[str, NodeOverride]
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioSpec:
+    name: str
+    title: str
+    description: str
+    seed: int
+    tick: int
+    start: int
+    zones: tuple[str, ...]
+    environments: dict[str, EnvironmentSpec]
+    traffic: TrafficSpec
+    services: dict[str, ServiceSpec]
+    databases: dict[str, DatabaseSpec]
+    caches: dict[str, CacheSpec]
+    queues: dict[str, QueueSpec]
+    externals: dict[str, ExternalSpec]
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def primary_environment(self) -> str:
+        """The first environment declared: the one front ends show by default."""
+        return next(iter(self.environments))
+
+    def node_names(self) -> list[str]:
+        """Every addressable component name, in declaration order."""
+        return [*self.services, *self.databases, *self.caches, *self.queues, *self.externals]
+
+    def kind_of(self, name: str) -> str | None:
+        for kind, table in (("service", self.services), ("database", self.databases),
+                            ("cache", self.caches), ("queue", self.queues),
+                            ("external", self.externals)):
+            if name in table:
+                return kind
+        return None

@@ -1,0 +1,203 @@
+"""Immutable views of the world for front ends: what a pane may read, and nothing more.
+
+A snapshot copies plain numbers out of the world's arrays; holding one never keeps engine state
+alive or lets a widget change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .durations import format_clock
+from .instances import Role, State
+from .metrics import M
+from .topology import Kind
+
+if TYPE_CHECKING:
+    from .simulation import Simulation
+
+__all__ = ["CacheRow", "DatabaseNodeRow", "DatabaseRow", "Health", "InstanceRow", "QueueRow",
+           "ServiceRow", "Snapshot", "take_snapshot"]
+
+
+class Health(StrEnum):
+    OK = "ok"
+    DEGRADED = "degraded"
+    FAILING = "failing"
+    DOWN = "down"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRow:
+    name: str
+    env: str
+    kind: str
+    version: str
+    versions: tuple[str, ...]
+    ready: int
+    desired: int
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    error_rate: float
+    cpu: float
+    memory_mib: float
+    saturation: float
+    availability: float
+    health: Health
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceRow:
+    name: str
+    node: str
+    env: str
+    version: str
+    zone: str
+    state: str
+    role: str
+    rps: float
+    cpu: float
+    memory_mib: float
+    restarts: int
+    since_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseNodeRow:
+    name: str
+    role: str
+    state: str
+    lag_s: float
+    connections: float
+    max_connections: int
+    qps: float
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseRow:
+    name: str
+    env: str
+    engine: str
+    version: str
+    qps: float
+    p99_ms: float
+    error_rate: float
+    nodes: tuple[DatabaseNodeRow, ...]
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class CacheRow:
+    name: str
+    env: str
+    ops: float
+    hit_ratio: float
+    target_hit_ratio: float
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    name: str
+    env: str
+    publish_rate: float
+    consumer_lag: float
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    t_ms: int
+    clock: str
+    time_of_day: str
+    scenario: str
+    seed: int
+    primary_env: str
+    environments: tuple[str, ...]
+    traffic_factor: float
+    services: tuple[ServiceRow, ...]
+    databases: tuple[DatabaseRow, ...]
+    caches: tuple[CacheRow, ...]
+    queues: tuple[QueueRow, ...]
+    instances: tuple[InstanceRow, ...]
+
+    def service(self, name: str, env: str | None = None) -> ServiceRow | None:
+        env = env or self.primary_env
+        return next((s for s in self.services if s.name == name and s.env == env), None)
+
+    def database(self, name: str, env: str | None = None) -> DatabaseRow | None:
+        env = env or self.primary_env
+        return next((d for d in self.databases if d.name == name and d.env == env), None)
+
+
+def health_of(error_rate: float, availability: float, saturation: float, ready: int,
+              desired: int) -> Health:
+    """A traffic light for a component: the rule the panes colour by."""
+    if desired > 0 and ready == 0:
+        return Health.DOWN
+    if error_rate >= 0.05 or availability < 0.95:
+        return Health.FAILING
+    if error_rate >= 0.01 or saturation >= 0.85 or ready < desired:
+        return Health.DEGRADED
+    return Health.OK
+
+
+def take_snapshot(sim: Simulation) -> Snapshot:
+    world = sim.world
+    topo, inst, metrics = world.topo, world.inst, world.node_metrics
+    versions = world.versions.names
+    zones = sim.spec.zones
+    services: list[ServiceRow] = []
+    databases: list[DatabaseRow] = []
+    caches: list[CacheRow] = []
+    queues: list[QueueRow] = []
+    instances: list[InstanceRow] = []
+    for info in topo.nodes:
+        row = metrics[:, info.index]
+        rows = inst.rows_of(info.index)
+        for r in rows.tolist():
+            instances.append(InstanceRow(
+                world.instance_name(r), info.name, info.env, versions[inst.version[r]],
+                zones[inst.zone[r]], State(inst.state[r]).name.lower(),
+                Role(inst.role[r]).name.lower(), float(inst.lam[r]), float(inst.cpu[r]),
+                float(inst.mem[r]), int(inst.restarts[r]), int(inst.since[r])))
+        names = [versions[v] for v in inst.version[rows].tolist()]
+        main = max(set(names), key=names.count) if names else info.version
+        ready, desired = int(row[M.READY]), len(rows)
+        if info.kind == Kind.DATABASE:
+            nodes = tuple(DatabaseNodeRow(
+                world.instance_name(r), Role(inst.role[r]).name.lower(),
+                State(inst.state[r]).name.lower(), float(inst.lag[r]),
+                float(inst.in_flight[r]), int(info.spec.max_connections), float(inst.lam[r]))
+                for r in rows.tolist())
+            status = "failing over" if info.index in world.failovers.pending else (
+                health_of(float(row[M.ERROR_RATE]), float(row[M.AVAILABILITY]),
+                          float(row[M.SATURATION]), ready, desired).value)
+            databases.append(DatabaseRow(info.name, info.env, info.spec.engine, info.version,
+                                         float(row[M.RPS]), float(row[M.P99]),
+                                         float(row[M.ERROR_RATE]), nodes, status))
+            continue
+        if info.kind == Kind.CACHE:
+            caches.append(CacheRow(info.name, info.env, float(row[M.RPS]),
+                                   float(row[M.HIT_RATIO]), float(info.spec.hit_ratio)))
+        elif info.kind == Kind.QUEUE:
+            queues.append(QueueRow(info.name, info.env, float(row[M.RPS]),
+                                   float(row[M.QUEUE_LAG])))
+        services.append(ServiceRow(
+            info.name, info.env, info.kind, main, tuple(sorted(set(names))), ready, desired,
+            float(row[M.RPS]), float(row[M.P50]), float(row[M.P95]), float(row[M.P99]),
+            float(row[M.ERROR_RATE]), float(row[M.CPU]), float(row[M.MEMORY]),
+            float(row[M.SATURATION]), float(row[M.AVAILABILITY]),
+            health_of(float(row[M.ERROR_RATE]), float(row[M.AVAILABILITY]),
+                      float(row[M.SATURATION]), ready, desired)))
+    tod = (sim.spec.start + sim.clock.now) % 86_400_000
+    return Snapshot(
+        t_ms=sim.clock.now, clock=format_clock(sim.clock.now), time_of_day=format_clock(tod),
+        scenario=sim.spec.name, seed=sim.seed, primary_env=sim.spec.primary_environment,
+        environments=tuple(topo.envs), traffic_factor=float(np.round(world.traffic.factor, 4)),
+        services=tuple(services), databases=tuple(databases), caches=tuple(caches),
+        queues=tuple(queues), instances=tuple(instances))

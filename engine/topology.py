@@ -1,0 +1,188 @@
+"""The estate as a graph: one node per component per environment, call edges between them.
+
+Built once from a ``ScenarioSpec``. Nodes carry the constants the physics needs as arrays
+(indexed by node); edges are sorted by caller so per-caller sums are one ``bincount``. The
+version table maps (node, version string) to behaviour columns; unknown versions are healthy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .scenario.spec import ScenarioSpec, VersionSpec
+
+__all__ = ["Kind", "NodeInfo", "Topology", "VersionTable"]
+
+HEALTHY = VersionSpec(0.0, 1.0, 1.0, 0.0, False, "")
+
+
+class Kind:
+    SERVICE = "service"
+    DATABASE = "database"
+    CACHE = "cache"
+    QUEUE = "queue"
+    EXTERNAL = "external"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    index: int
+    env: str
+    name: str
+    kind: str
+    spec: Any
+    replicas: int
+    version: str
+
+
+class VersionTable:
+    """Behaviour columns per (node, version); instances store a row index into it."""
+
+    def __init__(self) -> None:
+        self._index: dict[tuple[int, str], int] = {}
+        self.names: list[str] = []
+        self.specs: list[VersionSpec] = []
+        self._refresh()
+
+    def index(self, node: int, version: str, declared: dict[str, VersionSpec]) -> int:
+        key = (node, version)
+        if key not in self._index:
+            self._index[key] = len(self.names)
+            self.names.append(version)
+            self.specs.append(declared.get(version, HEALTHY))
+            self._refresh()
+        return self._index[key]
+
+    def _refresh(self) -> None:
+        specs = self.specs or [HEALTHY]
+        self.error_rate = np.array([v.error_rate for v in specs])
+        self.latency_factor = np.array([v.latency_factor for v in specs])
+        self.cpu_factor = np.array([v.cpu_factor for v in specs])
+        self.memory_leak = np.array([v.memory_leak for v in specs])
+        self.crash_on_start = np.array([v.crash_on_start for v in specs])
+
+
+class Topology:
+    """Nodes, edges and per-node constants for every environment of a scenario."""
+
+    def __init__(self, spec: ScenarioSpec) -> None:
+        self.spec = spec
+        self.envs = list(spec.environments)
+        self.nodes: list[NodeInfo] = []
+        self.by_key: dict[tuple[str, str], int] = {}
+        tables = [(Kind.SERVICE, spec.services), (Kind.DATABASE, spec.databases),
+                  (Kind.CACHE, spec.caches), (Kind.QUEUE, spec.queues),
+                  (Kind.EXTERNAL, spec.externals)]
+        for env_name, env in spec.environments.items():
+            for kind, table in tables:
+                for name, comp in table.items():
+                    if name in env.exclude:
+                        continue
+                    override = env.overrides.get(name)
+                    replicas = _replicas(kind, comp)
+                    if env.replicas is not None and kind != Kind.EXTERNAL:
+                        replicas = max(env.replicas, 1 if kind == Kind.DATABASE else 0)
+                    if override is not None and override.replicas is not None:
+                        # a database's "replicas" count read replicas, as in its spec
+                        extra = 1 if kind == Kind.DATABASE else 0
+                        replicas = override.replicas + extra
+                    version = getattr(comp, "version", "")
+                    if override is not None and override.version is not None:
+                        version = override.version
+                    info = NodeInfo(len(self.nodes), env_name, name, kind, comp, replicas, version)
+                    self.by_key[(env_name, name)] = info.index
+                    self.nodes.append(info)
+        self.size = len(self.nodes)
+        self._constants()
+        self._edges()
+
+    def find(self, name: str, env: str | None = None) -> int | None:
+        return self.by_key.get((env or self.envs[0], name))
+
+    def names_in(self, env: str, kind: str | None = None) -> list[str]:
+        return [n.name for n in self.nodes if n.env == env and (kind is None or n.kind == kind)]
+
+    # -- per-node constants ----------------------------------------------------------------
+    def _constants(self) -> None:
+        spec, size = self.spec, self.size
+        self.kind = np.array([n.kind for n in self.nodes])
+        self.is_db = self.kind == Kind.DATABASE
+        self.env_index = np.array([self.envs.index(n.env) for n in self.nodes])
+        self.base_latency = np.array([n.spec.latency / 1000 for n in self.nodes])  # seconds
+        self.timeout = np.array([n.spec.timeout / 1000 if hasattr(n.spec, "timeout") else 60.0
+                                 for n in self.nodes])
+        self.write_frac = np.array([n.spec.write_ratio if n.kind == Kind.DATABASE else 0.0
+                                    for n in self.nodes])
+        self.read_frac = 1.0 - self.write_frac
+        self.external_error = np.array([n.spec.error_rate if n.kind == Kind.EXTERNAL else 0.0
+                                        for n in self.nodes])
+        entry = dict(spec.traffic.entry)
+        if not entry:
+            called = {c for s in spec.services.values() for c in s.calls}
+            roots = [n for n, s in spec.services.items() if n not in called and not s.consumes]
+            entry = {n: 1.0 for n in roots}
+        total = sum(entry.values()) or 1.0
+        self.entry_share = np.zeros(size)
+        for n in self.nodes:
+            if n.name in entry:
+                self.entry_share[n.index] = entry[n.name] / total * spec.environments[n.env].traffic
+        mem = [getattr(n.spec, "memory", None) for n in self.nodes]
+        self.mem_base = np.array([m.base if m else 0.0 for m in mem])
+        self.mem_per_rps = np.array([m.per_rps if m else 0.0 for m in mem])
+        self.mem_limit = np.array([m.limit if m else np.inf for m in mem])
+        self.cpu_idle = np.array([getattr(n.spec, "cpu_idle", 0.02) for n in self.nodes])
+        self.startup = np.array([getattr(n.spec, "startup", 0) for n in self.nodes], dtype=np.int64)
+
+    def _edges(self) -> None:
+        src, dst, weight, cache_of = [], [], [], []
+        self.consumers: list[tuple[int, int]] = []  # (queue node, consumer node)
+        for n in self.nodes:
+            if n.kind == Kind.SERVICE:
+                for callee, w in n.spec.calls.items():
+                    j = self.by_key.get((n.env, callee))
+                    if j is not None:
+                        src.append(n.index), dst.append(j), weight.append(w), cache_of.append(-1)
+                if n.spec.consumes:
+                    q = self.by_key.get((n.env, n.spec.consumes))
+                    if q is not None:
+                        self.consumers.append((q, n.index))
+            elif n.kind == Kind.CACHE and n.spec.backing:
+                j = self.by_key.get((n.env, n.spec.backing))
+                if j is not None:
+                    src.append(n.index), dst.append(j)
+                    weight.append(1 - n.spec.hit_ratio), cache_of.append(n.index)
+        order = np.argsort(np.array(src, dtype=np.int64), kind="stable")
+        self.edge_src = np.array(src, dtype=np.int64)[order]
+        self.edge_dst = np.array(dst, dtype=np.int64)[order]
+        self.edge_weight = np.array(weight, dtype=np.float64)[order]
+        self.edge_cache = np.array(cache_of, dtype=np.int64)[order]
+        self.depth = self._depth()
+
+    def _depth(self) -> int:
+        """Longest call chain, in hops: how many ticks a change needs to cross the estate."""
+        children: dict[int, list[int]] = {}
+        for s, d in zip(self.edge_src.tolist(), self.edge_dst.tolist(), strict=True):
+            children.setdefault(s, []).append(d)
+        memo: dict[int, int] = {}
+
+        def height(i: int) -> int:
+            if i not in memo:
+                memo[i] = 1 + max((height(c) for c in children.get(i, ())), default=0)
+            return memo[i]
+
+        return max((height(i) for i in range(self.size)), default=1)
+
+
+def _replicas(kind: str, comp: Any) -> int:
+    if kind == Kind.DATABASE:
+        return comp.replicas + 1
+    if kind == Kind.CACHE:
+        return comp.nodes
+    if kind == Kind.QUEUE:
+        return comp.brokers
+    if kind == Kind.EXTERNAL:
+        return 1
+    return comp.replicas
