@@ -1,7 +1,8 @@
 """Horizontal autoscaling in the manner of the Kubernetes HPA, plus an optional forecast.
 
 Every ``sync`` period, for each metric with a target:  desired = ⌈current × value/target⌉,
-ignored while |value/target − 1| ≤ tolerance; the largest wins. Scale-up is at most
+ignored while |value/target − 1| ≤ tolerance; the largest wins. Instances still starting count
+as idle when growing and as fully busy when shrinking (as the HPA treats unready pods). Scale-up is at most
 max(100 %, 4 instances) per period; scale-down takes the highest recommendation of the last
 ``stabilization`` window, so a brief dip does not shed capacity. New instances need their
 start-up time before they take traffic. With ``predictive: true`` the recommendation is also
@@ -31,7 +32,12 @@ class Autoscaler:
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
         topo = sim.world.topo
-        self.nodes = [n for n in topo.nodes if n.kind == Kind.SERVICE and n.spec.autoscale]
+        envs = sim.spec.environments
+        # an environment that pins replica counts (``replicas:`` or an override) does not scale
+        self.nodes = [n for n in topo.nodes if n.kind == Kind.SERVICE and n.spec.autoscale
+                      and envs[n.env].replicas is None
+                      and (n.name not in envs[n.env].overrides
+                           or envs[n.env].overrides[n.name].replicas is None)]
         self.history: dict[int, deque[tuple[int, int]]] = {n.index: deque() for n in self.nodes}
         self.enabled: dict[int, bool] = {n.index: True for n in self.nodes}
         self.forecasters: dict[int, object] = {}
@@ -66,7 +72,14 @@ class Autoscaler:
             ratios.append((row[M.P99] / spec.target_p99, f"p99 {row[M.P99]:.0f}ms vs target "
                            f"{spec.target_p99}ms"))
         desired, reason = current, "steady"
+        starting = current - int(row[M.READY])
         for ratio, why in ratios:
+            # like the HPA, instances not ready yet count as idle when deciding to grow and
+            # as fully busy when deciding to shrink, so start-up never causes an overshoot
+            if ratio > 1.0:
+                ratio = (ready * ratio) / max(current, 1) if starting > 0 else ratio
+            elif starting > 0:
+                ratio = (ready * ratio + starting) / max(current, 1)
             if abs(ratio - 1.0) > spec.tolerance:
                 want = math.ceil(current * ratio - 1e-9) if current else math.ceil(ratio)
                 if want > desired or desired == current:

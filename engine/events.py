@@ -11,11 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 __all__ = ["Event", "EventBus"]
 
 
 def _clean(value: Any) -> Any:
-    """Round floats so the JSON stream is tidy and stable."""
+    """Plain Python values with rounded floats, so the JSON stream is tidy and stable."""
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, float):
         return round(value, 6)
     if isinstance(value, dict):

@@ -135,9 +135,9 @@ class Snapshot:
 
 
 def health_of(error_rate: float, availability: float, saturation: float, ready: int,
-              desired: int) -> Health:
+              desired: int, rps: float) -> Health:
     """A traffic light for a component: the rule the panes colour by."""
-    if desired > 0 and ready == 0:
+    if ready == 0 and (desired > 0 or rps > 0):
         return Health.DOWN
     if error_rate >= 0.05 or availability < 0.95:
         return Health.FAILING
@@ -176,7 +176,7 @@ def take_snapshot(sim: Simulation) -> Snapshot:
                 for r in rows.tolist())
             status = "failing over" if info.index in world.failovers.pending else (
                 health_of(float(row[M.ERROR_RATE]), float(row[M.AVAILABILITY]),
-                          float(row[M.SATURATION]), ready, desired).value)
+                          float(row[M.SATURATION]), ready, desired, float(row[M.RPS])).value)
             databases.append(DatabaseRow(info.name, info.env, info.spec.engine, info.version,
                                          float(row[M.RPS]), float(row[M.P99]),
                                          float(row[M.ERROR_RATE]), nodes, status))
@@ -193,7 +193,7 @@ def take_snapshot(sim: Simulation) -> Snapshot:
             float(row[M.ERROR_RATE]), float(row[M.CPU]), float(row[M.MEMORY]),
             float(row[M.SATURATION]), float(row[M.AVAILABILITY]),
             health_of(float(row[M.ERROR_RATE]), float(row[M.AVAILABILITY]),
-                      float(row[M.SATURATION]), ready, desired)))
+                      float(row[M.SATURATION]), ready, desired, float(row[M.RPS]))))
     tod = (sim.spec.start + sim.clock.now) % 86_400_000
     return Snapshot(
         t_ms=sim.clock.now, clock=format_clock(sim.clock.now), time_of_day=format_clock(tod),

@@ -18,7 +18,10 @@ def run_summary(sim: Simulation) -> dict[str, Any]:
     error_rate = totals.error_rate()
     p99 = totals.quantile_ms(0.99)
     primary = sim.spec.primary_environment
-    sections: dict[str, dict[str, Any]] = {"services": {}, "databases": {}}
+    sections: dict[str, dict[str, Any]] = {"services": {}, "databases": {}, "caches": {},
+                                           "queues": {}}
+    section_of = {Kind.SERVICE: "services", Kind.DATABASE: "databases", Kind.CACHE: "caches",
+                  Kind.QUEUE: "queues"}
     environments: dict[str, dict[str, Any]] = {}
     for info in world.topo.nodes:
         i = info.index
@@ -28,13 +31,13 @@ def run_summary(sim: Simulation) -> dict[str, Any]:
             "error_rate": round(float(error_rate[i]), 6),
             "requests": int(round(float(totals.requests[i]))),
         }
-        section = "databases" if info.kind == Kind.DATABASE else "services"
-        if info.kind == Kind.EXTERNAL:
+        section = section_of.get(info.kind)
+        if section is None:  # externals are outside the estate
             continue
         if info.env == primary:
             sections[section][info.name] = figures
         else:
-            environments.setdefault(info.env, {"services": {}, "databases": {}})[section][
+            environments.setdefault(info.env, {k: {} for k in sections})[section][
                 info.name] = figures
     return {
         "duration": sim.clock.now / 1000,

@@ -27,7 +27,7 @@ from .metrics import M, METRIC_COUNT
 from .physics.databases import Failovers, replication_lag
 from .physics.messaging import CacheWarmth, ConsumerGroups
 from .physics.propagation import Edges, timeout_share
-from .physics.queueing import serve
+from .physics.queueing import QUEUE_SHARE, serve
 from .physics.traffic import TrafficModel
 from .scenario.spec import ScenarioSpec, VersionSpec
 from .topology import Kind, Topology, VersionTable
@@ -137,7 +137,7 @@ class World:
         self.writer = (role != Role.REPLICA).astype(np.float64)
         self.group = Grouper(node, topo.size)
         self.i_mu = inst.capacity * (1.0 - np.minimum(inst.stress, 0.99)) / ver.cpu_factor[v]
-        self.i_cap = self.i_mu * topo.timeout[node]  # the most a queue holds before dropping
+        self.i_cap = self.i_mu * topo.timeout[node] * QUEUE_SHARE  # queue bound before shedding
         self.i_base = topo.base_latency[node] * ver.latency_factor[v]
         self.i_ok = 1.0 - ver.error_rate[v]
         self.i_leak = ver.memory_leak[v] / 60.0

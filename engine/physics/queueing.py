@@ -6,10 +6,13 @@ stress and by a version's CPU factor) fed λ requests/s:
 - utilisation ρ = λ/μ;
 - sojourn time W ~ Exp(μ − λ) while ρ < 1, so its q-quantile is  p_q = −ln(1 − q)/(μ − λ)
   and its mean 1/(μ − λ); the number in system is L = ρ/(1 − ρ)  (Little: L = λ·W);
-- ρ is capped at ``RHO_MAX`` for the stationary part; past it the excess (λ − μ)·dt piles up
-  as a fluid backlog b that adds b/μ to every request's wait and drains when load falls;
-- the backlog is bounded by what clients wait for (μ·timeout): beyond that, arrivals are
-  dropped and counted as errors (overflow fraction (λ − μ)/λ).
+- ρ is capped at ``RHO_MAX`` for the stationary part: so close to saturation a real queue never
+  stays stationary long enough to reach the M/M/1 limit. Past μ the excess (λ − μ)·dt piles
+  up as a fluid backlog b that adds b/μ to every request's wait and drains when load falls;
+- the server queues at most ``QUEUE_SHARE`` of its clients' timeout worth of work
+  (b ≤ μ·timeout·QUEUE_SHARE); beyond that it sheds load, rejecting arrivals (HTTP 503) —
+  overflow fraction (λ − μ)/λ — so the requests it keeps can still finish in time instead of
+  every request timing out in a full queue.
 
 A request's own latency adds the service's fixed work (``latency``, scaled by the version's
 latency factor, e.g. I/O waits that do not occupy the CPU): T = base + b/μ + W.
@@ -21,9 +24,10 @@ import math
 
 import numpy as np
 
-__all__ = ["QUANTILES", "RHO_MAX", "serve"]
+__all__ = ["QUANTILES", "QUEUE_SHARE", "RHO_MAX", "serve"]
 
-RHO_MAX = 0.995
+RHO_MAX = 0.95
+QUEUE_SHARE = 0.5
 # multipliers of 1/(μ − λ) for the mean, p50, p95 and p99 of an exponential sojourn
 QUANTILES = np.array([[1.0], [-math.log(0.5)], [-math.log(0.05)], [-math.log(0.01)]])
 

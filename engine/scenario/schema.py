@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .schema_types import ListOf, MapOf, Record
+from .schema_types import REQUIRED, ListOf, MapOf, Record
 from .schema_types import Field as F
 from .spec import (
     AutoscaleSpec, CacheSpec, DatabaseSpec, DiurnalSpec, EnvironmentSpec, ExternalSpec,
@@ -197,10 +197,12 @@ EXTERNAL = Record(
 ENVIRONMENT = Record(
     {
         "traffic": F("float", 1.0, "traffic as a share of the scenario's rps", min=0),
-        "replicas": F("int", None, "give every component this many instances", min=0),
+        "replicas": F("int", None, "give every component this many instances (and no "
+                      "autoscaling here)", min=0),
         "exclude": F("names", (), "components that do not exist here"),
         "overrides": MapOf(
-            Record({"replicas": F("int", None, "instances here", min=0),
+            Record({"replicas": F("int", None, "instances here (read replicas for a database; "
+                                  "no autoscaling)", min=0),
                     "version": F("version", None, "version here")}, cls=NodeOverride),
             "per-component replicas or version in this environment",
         ),
@@ -225,7 +227,7 @@ TRAFFIC = Record(
         "spikes": ListOf(
             Record(
                 {
-                    "at": F("duration", None, "when it starts (elapsed time)"),
+                    "at": F("duration", REQUIRED, "when it starts (elapsed time)"),
                     "duration": F("duration", 600_000, "how long it lasts at full height",
                                   min=1000),
                     "factor": F("float", 2.0, "traffic multiplier at the top", min=0.01,

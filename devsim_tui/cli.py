@@ -1,0 +1,81 @@
+"""The ``devsim`` command line: a table of subcommands, each in its own module, loaded lazily.
+
+Argument errors are one line (``devsim run: error: …``) and exit with 2; bad scenario or
+script files print one line per problem (``file:line:col: key.path: message``), also exit 2.
+Headless subcommands never import textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NoReturn
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_EXPECT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class Subcommand:
+    """A subcommand: its module defines ``configure(parser)`` and ``execute(args) -> int``."""
+
+    name: str
+    help: str
+    module: str
+
+
+SUBCOMMANDS = (
+    Subcommand("run", "run a scenario headless and print its events and summary",
+               "devsim_tui.headless.run_command"),
+    Subcommand("scenarios", "list the built-in scenarios", "devsim_tui.headless.scenarios_command"),
+    Subcommand("validate", "check a scenario file and report every problem",
+               "devsim_tui.headless.validate_command"),
+)
+DEFAULT_ARGV = ("run", "--scenario", "shopfront", "--duration", "1h")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are a single line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="devsim", description="A terminal ChatOps console over a simulated "
+                     "production estate. With no subcommand: a one-hour headless run of the "
+                     "default scenario, shopfront.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in SUBCOMMANDS:
+        module = importlib.import_module(command.module)
+        child = sub.add_parser(command.name, help=command.help, description=command.help)
+        module.configure(child)
+        child.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list or list(DEFAULT_ARGV))
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    from engine import ScenarioError
+
+    try:
+        return int(args._module.execute(args))
+    except ScenarioError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("devsim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `devsim run … | head`
+        sys.stderr.close()
+        return EXIT_OK

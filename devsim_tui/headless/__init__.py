@@ -1,0 +1,1 @@
+"""Headless front ends: the subcommands that never import textual."""

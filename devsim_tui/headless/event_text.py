@@ -1,0 +1,38 @@
+"""One readable line per event for ``--format text``: the simulated time, the type, the facts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from engine import Event, format_clock
+
+__all__ = ["format_event"]
+
+
+def _where(d: dict[str, Any]) -> str:
+    env = d.get("env")
+    return f" ({env})" if env and env != "production" else ""
+
+
+_FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "scale": lambda d: f"{d['service']}{_where(d)} {d['from']} → {d['to']} instances — "
+                       f"{d.get('reason', '')}",
+    "instance.crashed": lambda d: f"{d['instance']}{_where(d)} crashed: {d.get('reason', '')}; "
+                                  f"restart in {d.get('restart_in_s', 0):g}s",
+    "instance.restarted": lambda d: f"{d['instance']}{_where(d)} restarted "
+                                    f"(restarts: {d.get('restarts', 0)})",
+    "db.failover": lambda d: f"{d['database']}{_where(d)}: {d['new_primary']} promoted to primary "
+                             f"after {d.get('downtime_s', 0):g}s; {d['lost_writes']} writes lost "
+                             f"({d.get('reason', '')})",
+}
+
+
+def format_event(event: Event) -> str:
+    data = event.data
+    formatter = _FORMATS.get(event.type)
+    if formatter is not None:
+        text = formatter(data)
+    else:
+        text = ", ".join(f"{k}={v}" for k, v in data.items())
+    return f"[{format_clock(event.t)}] {event.type:<20} {text}"

@@ -1,0 +1,132 @@
+"""Traffic shape (daily curve, spikes, noise) and the autoscaler that follows it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.metrics import M
+from tests.conftest import build
+
+
+def rps_of(sim, name: str = "front") -> float:
+    return sim.snapshot().service(name).rps
+
+
+def test_diurnal_curve_peaks_at_the_declared_hour() -> None:
+    sim = build("""
+        start: "02:00"
+        traffic: {rps: 100, entry: [front], diurnal: {amplitude: 0.5, peak: "14:00"}, noise: 0}
+        services: {front: {capacity: 1000}}
+    """)
+    sim.run_for(1000)
+    night = rps_of(sim)
+    sim.run_until(12 * 3_600_000)  # 14:00
+    assert night == pytest.approx(50, rel=0.01)
+    assert rps_of(sim) == pytest.approx(150, rel=0.01)
+
+
+def test_a_spike_ramps_up_holds_and_ramps_down() -> None:
+    sim = build("""
+        traffic:
+          rps: 100
+          entry: [front]
+          diurnal: {amplitude: 0}
+          noise: 0
+          spikes: [{at: 10m, duration: 5m, factor: 3, ramp: 1m}]
+        services: {front: {capacity: 1000, replicas: 2}}
+    """)
+    seen = {}
+    for minute in (9, 10.5, 13, 15.5, 18):
+        sim.run_until(int(minute * 60_000))
+        seen[minute] = rps_of(sim)
+    assert seen[9] == pytest.approx(100)
+    assert seen[10.5] == pytest.approx(200)  # half-way up the ramp
+    assert seen[13] == pytest.approx(300)
+    assert seen[15.5] == pytest.approx(300)
+    assert seen[18] == pytest.approx(100)
+
+
+def test_noise_wanders_smoothly_around_the_curve() -> None:
+    sim = build("""
+        traffic: {rps: 100, entry: [front], diurnal: {amplitude: 0}, noise: 0.1}
+        services: {front: {capacity: 1000, replicas: 2}}
+    """)
+    sim.run_for(3_600_000)
+    _, rps = sim.metrics.series(sim.world.topo.find("front"), M.RPS, 900_000, sim.now)
+    assert 0.02 < np.std(rps) / np.mean(rps) < 0.3
+    assert np.mean(np.abs(np.diff(rps))) < np.std(rps)  # smooth, not white
+
+
+AUTO = """
+traffic:
+  rps: 200
+  entry: [web]
+  diurnal: {amplitude: 0}
+  noise: 0
+  spikes: [{at: 5m, duration: 20m, factor: 2.5, ramp: 1m}]
+services:
+  web:
+    replicas: 3
+    capacity: 100
+    startup: 20s
+    autoscale: {min: 2, max: 10, target_cpu: 0.65, stabilization: 5m}
+"""
+
+
+def test_autoscaler_follows_a_spike_up_and_comes_down_after_the_window() -> None:
+    sim = build(AUTO)
+    scales = []
+    sim.bus.subscribe(lambda e: scales.append(e) if e.type == "scale" else None)
+    sim.run_for(4 * 60_000)
+    assert not scales  # 3 × 100 rps at 0.05 + 0.95 × 0.67 ≈ 68 % CPU: within 10 % of 65 %
+    sim.run_until(20 * 60_000)
+    ups = [e for e in scales if e.data["to"] > e.data["from"]]
+    assert ups and ups[0].t >= 5 * 60_000
+    assert "cpu" in ups[0].data["reason"]
+    peak = sim.snapshot().service("web")
+    assert peak.desired >= 8  # 500 rps at 65 % CPU (ρ ≈ 0.63) needs about 8 instances
+    assert peak.error_rate < 0.01
+    sim.run_until(27 * 60_000)  # the spike is over, but the window holds the count
+    assert sim.snapshot().service("web").desired == peak.desired
+    sim.run_until(40 * 60_000)
+    downs = [e for e in scales if e.data["to"] < e.data["from"]]
+    assert downs and downs[0].t >= (26 + 5) * 60_000
+    assert sim.snapshot().service("web").desired <= 4
+
+
+def test_predictive_autoscaler_scales_before_a_daily_rise() -> None:
+    spec = """
+        start: "06:00"
+        traffic: {rps: 300, entry: [web], diurnal: {amplitude: 0.6, peak: "12:00"}, noise: 0.02}
+        services:
+          web:
+            replicas: 2
+            capacity: 100
+            autoscale: {min: 2, max: 20, target_cpu: 0.6, predictive: %s, horizon: 15m}
+    """
+    reactive, predictive = build(spec % "false"), build(spec % "true")
+    reasons: list[str] = []
+    predictive.bus.subscribe(lambda e: reasons.append(e.data["reason"]) if e.type == "scale"
+                             else None)
+    reactive.run_for(3 * 3_600_000)
+    predictive.run_for(3 * 3_600_000)
+    assert predictive.snapshot().service("web").desired > reactive.snapshot().service("web").desired
+    assert any("forecast" in r for r in reasons)
+
+
+def test_environments_are_separate() -> None:
+    sim = build("""
+        environments:
+          production: {}
+          staging: {traffic: 0.1, replicas: 1}
+        traffic: {rps: 100, entry: [web], diurnal: {amplitude: 0}, noise: 0}
+        services:
+          web: {replicas: 4, capacity: 100, autoscale: {min: 2, max: 8, target_cpu: 0.5}}
+    """)
+    sim.run_for(120_000)
+    snap = sim.snapshot()
+    assert snap.service("web").rps == pytest.approx(100)
+    assert snap.service("web", "staging").rps == pytest.approx(10)
+    assert snap.service("web", "staging").desired == 1  # pinned: no autoscaling there
+    assert set(sim.summary()["environments"]) == {"staging"}
