@@ -71,19 +71,22 @@ class Autoscaler:
         if spec.target_p99 is not None:
             ratios.append((row[M.P99] / spec.target_p99, f"p99 {row[M.P99]:.0f}ms vs target "
                            f"{spec.target_p99}ms"))
-        desired, reason = current, "steady"
+        proposals: list[tuple[int, str]] = []
         starting = current - int(row[M.READY])
         for ratio, why in ratios:
             # like the HPA, instances not ready yet count as idle when deciding to grow and
             # as fully busy when deciding to shrink, so start-up never causes an overshoot
-            if ratio > 1.0:
-                ratio = (ready * ratio) / max(current, 1) if starting > 0 else ratio
-            elif starting > 0:
+            if ratio > 1.0 and starting > 0:
+                ratio = (ready * ratio) / max(current, 1)
+            elif ratio < 1.0 and starting > 0:
                 ratio = (ready * ratio + starting) / max(current, 1)
-            if abs(ratio - 1.0) > spec.tolerance:
-                want = math.ceil(current * ratio - 1e-9) if current else math.ceil(ratio)
-                if want > desired or desired == current:
-                    desired, reason = want, why
+            if abs(ratio - 1.0) <= spec.tolerance:
+                proposals.append((current, why))  # within tolerance: this metric votes to hold
+            else:
+                proposals.append((math.ceil(current * ratio - 1e-9) if current
+                                  else math.ceil(ratio), why))
+        # every metric votes and the largest recommendation wins, as in the HPA
+        desired, reason = max(proposals, key=lambda p: p[0]) if proposals else (current, "")
         if spec.predictive:
             forecast = self._forecast(info, t)
             if forecast is not None and forecast[0] > desired:

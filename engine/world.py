@@ -91,9 +91,12 @@ class World:
             if info.kind == Kind.DATABASE and n:
                 roles[:] = Role.REPLICA
                 roles[0] = Role.PRIMARY
+            # running from the start, except a version that crashes on start: it tries to
+            # start like any other and fails when it would become ready
+            state = State.STARTING if self.versions.crash_on_start[version] else State.READY
             self.add_instances(info.index, n, 0, version=version,
                                zone=np.array([zones[i % len(zones)] for i in range(n)]),
-                               role=roles, state=State.READY)
+                               role=roles, state=state)
 
     def add_instances(self, node: int, count: int, t: int, *, version: int,
                       zone: np.ndarray, role: Any = Role.MEMBER,

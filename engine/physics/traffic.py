@@ -26,12 +26,17 @@ BLOCK = 4096
 
 
 class TrafficModel:
-    """Entry traffic per node; draws all its randomness from its own generator."""
+    """Entry traffic per node; draws all its randomness from its own generator.
+
+    The curve is computed ``BLOCK`` ticks at a time (the AR(1) recursion in plain Python, the
+    rest vectorised), so a tick costs one lookup and two array operations.
+    """
 
     def __init__(self, spec: TrafficSpec, start_ms: int, tick_ms: int, entry_share: np.ndarray,
                  rng: np.random.Generator) -> None:
         self.spec = spec
         self.start_ms = start_ms
+        self.tick_ms = tick_ms
         self.entry_share = entry_share
         self.entry_nodes = np.flatnonzero(entry_share > 0)
         self.rng = rng
@@ -40,44 +45,60 @@ class TrafficModel:
         self.sigma = spec.noise
         self.innovation = self.sigma * math.sqrt(1 - self.phi**2)
         self.wander = 0.0
-        self._block = np.empty(0)
+        self._factors = np.empty(0)
         self._white = np.empty((0, 0))
         self._i = 0
+        self._next_tick = 1  # entry_rps is asked for ticks 1, 2, 3, …
         self.factor = 1.0  # the last multiplier applied, for display
 
     def multiplier(self, t_ms: int) -> float:
         """D(t)·S(t): the deterministic part of the curve at time ``t_ms``."""
+        return float(self._deterministic(np.array([t_ms], dtype=np.float64))[0])
+
+    def _deterministic(self, t: np.ndarray) -> np.ndarray:
         d = self.spec.diurnal
-        tod = (self.start_ms + t_ms) % DAY_MS
-        value = 1 + d.amplitude * math.cos(2 * math.pi * (tod - d.peak) / DAY_MS)
+        tod = (self.start_ms + t) % DAY_MS
+        value = 1 + d.amplitude * np.cos(2 * np.pi * (tod - d.peak) / DAY_MS)
         for spike in self.spec.spikes:
-            value *= _spike(spike.at, spike.ramp, spike.duration, spike.factor, t_ms)
+            value = value * _spike(spike.at, spike.ramp, spike.duration, spike.factor, t)
         return value
 
+    def _fill(self) -> None:
+        first = self._next_tick
+        t = (first + np.arange(BLOCK)) * float(self.tick_ms)
+        shocks = self.rng.standard_normal(BLOCK)
+        wander = np.empty(BLOCK)
+        x, phi, innovation = self.wander, self.phi, self.innovation
+        for j, shock in enumerate(shocks.tolist()):
+            x = phi * x + innovation * shock
+            wander[j] = x
+        self.wander = x
+        noise = np.exp(wander - self.sigma**2 / 2)
+        self._factors = self._deterministic(t) * noise
+        white = self.rng.standard_normal((BLOCK, len(self.entry_nodes)))
+        self._white = np.maximum(1 + (self.sigma * 0.3) * white, 0.0)
+        self._i = 0
+
     def entry_rps(self, t_ms: int) -> np.ndarray:
-        """Requests/s entering each node at ``t_ms`` (zero for non-entry nodes)."""
-        if self._i >= len(self._block):
-            self._block = self.rng.standard_normal(BLOCK)
-            white = self.rng.standard_normal((BLOCK, len(self.entry_nodes)))
-            self._white = np.maximum(1 + (self.sigma * 0.3) * white, 0.0)
-            self._i = 0
-        self.wander = self.phi * self.wander + self.innovation * self._block[self._i]
-        factor = self.multiplier(t_ms) * math.exp(self.wander - self.sigma**2 / 2)
-        self.factor = factor
+        """Requests/s entering each node at ``t_ms``, the next tick (zero for non-entry nodes)."""
+        if self._i >= len(self._factors):
+            self._fill()
+        factor = self._factors[self._i]
+        self.factor = float(factor)
         out = self.entry_share * (self.spec.rps * factor)
         if len(self.entry_nodes):
             out[self.entry_nodes] *= self._white[self._i]
         self._i += 1
+        self._next_tick += 1
         return out
 
 
-def _spike(at: int, ramp: int, duration: int, factor: float, t: int) -> float:
-    if t < at or t > at + 2 * ramp + duration:
-        return 1.0
-    if ramp and t < at + ramp:
-        share = (t - at) / ramp
-    elif ramp and t > at + ramp + duration:
-        share = (at + 2 * ramp + duration - t) / ramp
+def _spike(at: int, ramp: int, duration: int, factor: float, t: np.ndarray) -> np.ndarray:
+    """The trapezoid multiplier of one spike at times ``t`` (ms)."""
+    if ramp:
+        up = (t - at) / ramp
+        down = (at + 2 * ramp + duration - t) / ramp
+        share = np.clip(np.minimum(up, down), 0.0, 1.0)
     else:
-        share = 1.0
+        share = ((t >= at) & (t <= at + duration)).astype(np.float64)
     return 1 + (factor - 1) * share

@@ -130,3 +130,30 @@ def test_environments_are_separate() -> None:
     assert snap.service("web", "staging").rps == pytest.approx(10)
     assert snap.service("web", "staging").desired == 1  # pinned: no autoscaling there
     assert set(sim.summary()["environments"]) == {"staging"}
+
+
+def test_every_target_votes_and_the_largest_wins() -> None:
+    """CPU wants 7, memory alone would want 2: the count settles at 7 instead of cycling."""
+    sim = build("""
+        traffic: {rps: 400, entry: [app], diurnal: {amplitude: 0}, noise: 0}
+        services:
+          app:
+            replicas: 5
+            capacity: 100
+            memory: {base: 200Mi, per_rps: 0, limit: 1Gi}
+            autoscale: {min: 2, max: 10, target_cpu: 0.6, target_memory: 0.8}
+    """)
+    scales = []
+    sim.bus.subscribe(lambda e: scales.append(e.data["to"]) if e.type == "scale" else None)
+    sim.run_for(30 * 60_000)
+    assert scales == [7]  # CPU 81 % against 60 % asks for ⌈5 × 1.35⌉; memory's 2 is outvoted
+
+
+def test_a_version_that_crashes_on_start_never_serves_even_as_the_first() -> None:
+    sim = build("""
+        traffic: {rps: 10, entry: [app]}
+        services: {app: {version: bad, versions: {bad: {crash_on_start: true}}}}
+    """)
+    sim.run_for(60_000)
+    assert sim.snapshot().service("app").health == "down"
+    assert sim.bus.counts["instance.crashed"] >= 2
