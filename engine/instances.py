@@ -97,17 +97,25 @@ class Instances:
     def __len__(self) -> int:
         return len(self.node)
 
-    def add(self, node: int, count: int, **values: float | int | np.ndarray) -> np.ndarray:
-        """Append ``count`` instances of ``node``; returns their ordinals."""
-        ordinals = np.arange(self.next_ordinal[node], self.next_ordinal[node] + count)
-        self.next_ordinal[node] += count
-        new = {"node": node, "ordinal": ordinals, **values}
+    def add(self, node: int, count: int, **values: float | int | np.ndarray) -> None:
+        """Append ``count`` instances of ``node``."""
+        self.add_rows(np.full(count, node, dtype=np.intp), **values)
+
+    def add_rows(self, nodes: np.ndarray, **values: float | int | np.ndarray) -> None:
+        """Append one instance per entry of ``nodes`` (any order), numbering each node's new
+        instances after its existing ones; the table is regrouped once."""
+        count = len(nodes)
+        per_node = np.bincount(nodes, minlength=self.node_count)
+        order = np.argsort(nodes, kind="stable")
+        rank = np.empty(count, dtype=np.int64)
+        rank[order] = np.arange(count) - (np.cumsum(per_node) - per_node)[nodes[order]]
+        new = {"node": nodes, "ordinal": self.next_ordinal[nodes] + rank, **values}
+        self.next_ordinal += per_node
         for name, (dtype, initial) in _COLUMNS.items():
             column = np.empty(count, dtype=dtype)
             column[:] = new.get(name, initial)
             setattr(self, name, np.concatenate([getattr(self, name), column]))
         self._regroup()
-        return ordinals
 
     def remove(self, rows: np.ndarray) -> None:
         """Drop the given row indices."""

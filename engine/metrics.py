@@ -39,31 +39,20 @@ DEFAULT_TIERS = (Tier(1000, 900), Tier(15_000, 1440), Tier(300_000, 2016))
 
 
 class _Ring:
-    def __init__(self, every: int, length: int, shape: tuple[int, int]) -> None:
-        self.every = every  # ticks per sample
+    """A fixed-size circular buffer of (metric × node) samples and their times."""
+
+    def __init__(self, length: int, shape: tuple[int, int]) -> None:
         self.length = length
         self.data = np.zeros((length, *shape), dtype=np.float32)
         self.times = np.zeros(length, dtype=np.int64)
-        self.acc = np.zeros(shape)
-        self.count = 0
         self.written = 0
 
-    def add(self, row: np.ndarray, t: int) -> None:
-        if self.every == 1:
-            i = self.written % self.length
-            self.data[i] = row
-            self.times[i] = t
-            self.written += 1
-            return
-        self.acc += row
-        self.count += 1
-        if self.count == self.every:
-            i = self.written % self.length
-            self.data[i] = self.acc / self.every
-            self.times[i] = t
-            self.written += 1
-            self.acc[:] = 0.0
-            self.count = 0
+    def push(self, row: np.ndarray, t: int) -> int:
+        i = self.written % self.length
+        self.data[i] = row
+        self.times[i] = t
+        self.written += 1
+        return i
 
     def window(self, since: int) -> tuple[np.ndarray, np.ndarray]:
         n = min(self.written, self.length)
@@ -74,17 +63,61 @@ class _Ring:
 
 
 class MetricStore:
-    """Per-node metric history in fixed-size tiers."""
+    """Per-node metric history in fixed-size tiers, and the run's totals.
+
+    Only the finest tier is written every tick. Each coarser sample is the mean of a block of
+    the tier below, computed when the block completes (ring lengths are whole blocks, so a
+    block never wraps); run totals are folded in from the same blocks. That keeps a tick's
+    bookkeeping to a single copy.
+    """
 
     def __init__(self, nodes: int, tick_ms: int, tiers: tuple[Tier, ...] = DEFAULT_TIERS) -> None:
         shape = (METRIC_COUNT, nodes)
         self.tick_ms = tick_ms
-        self.rings = [_Ring(max(1, t.resolution_ms // tick_ms), t.length, shape) for t in tiers]
-        self.span_ms = [r.every * tick_ms * r.length for r in self.rings]
+        self.dt = tick_ms / 1000
+        steps = [max(1, tiers[0].resolution_ms // tick_ms)]  # ticks per sample, per tier
+        for tier in tiers[1:]:
+            steps.append(max(steps[-1], tier.resolution_ms // tick_ms))
+        self.blocks = [steps[i + 1] // steps[i] for i in range(len(steps) - 1)] + [1]
+        self.rings = []
+        for tier, block in zip(tiers, self.blocks, strict=True):
+            length = -(-tier.length // block) * block
+            self.rings.append(_Ring(length, shape))
+        self.steps = steps
+        self.span_ms = [s * tick_ms * r.length for s, r in zip(steps, self.rings, strict=True)]
+        self.totals = RunTotals(nodes)
+        self._totals_at = 0  # fine samples already counted in the totals
 
     def record(self, row: np.ndarray, t: int) -> None:
-        for ring in self.rings:
-            ring.add(row, t)
+        """Keep one tick's metric table."""
+        fine = self.rings[0]
+        fine.push(row, t)
+        if len(self.rings) > 1 and fine.written % self.blocks[0] == 0:
+            self._count_totals()
+            self._roll_up(0)
+
+    def _roll_up(self, level: int) -> None:
+        below, above = self.rings[level], self.rings[level + 1]
+        block = self.blocks[level]
+        end = below.written % below.length or below.length
+        mean = below.data[end - block:end].mean(axis=0)
+        above.push(mean, int(below.times[end - 1]))
+        if level + 2 < len(self.rings) and above.written % self.blocks[level + 1] == 0:
+            self._roll_up(level + 1)
+
+    def _count_totals(self) -> None:
+        fine = self.rings[0]
+        pending = fine.written - self._totals_at
+        if pending <= 0:
+            return
+        end = fine.written % fine.length or fine.length
+        self.totals.add_block(fine.data[end - pending:end], self.dt)
+        self._totals_at = fine.written
+
+    def run_totals(self) -> RunTotals:
+        """The totals up to the latest tick."""
+        self._count_totals()
+        return self.totals
 
     def series(self, node: int, metric: str | int, window_ms: int, now: int,
                ) -> tuple[np.ndarray, np.ndarray]:
@@ -98,7 +131,7 @@ class MetricStore:
         raise AssertionError("unreachable")
 
     def nbytes(self) -> int:
-        return sum(r.data.nbytes + r.times.nbytes + r.acc.nbytes for r in self.rings)
+        return sum(r.data.nbytes + r.times.nbytes for r in self.rings) + self.totals.nbytes()
 
 
 # Latency histogram edges for the run's percentiles: 0.1 ms … ~100 s, 10 per decade.
@@ -108,30 +141,31 @@ _EDGES_S = np.logspace(-4, 2, 61)
 class RunTotals:
     """Run-long counts per node, for availability, error rate and p99 over the run.
 
-    Request and failure counts are exact sums of λ·dt. Latency goes into a histogram: the
-    traffic-weighted p50 and p99 of each ``FOLD`` ticks give a shifted-exponential tail
-    (P(T > x) = exp(−(x − a)/b) through both points) along which those requests are spread.
+    Request and failure counts are sums of λ·dt. Latency goes into a histogram: each block's
+    traffic-weighted p50 and p99 give a shifted-exponential tail (P(T > x) = exp(−(x − a)/b)
+    through both points) along which the block's requests are spread.
     """
-
-    FOLD = 10
 
     def __init__(self, nodes: int) -> None:
         self.lam_sum = np.zeros(nodes)  # Σ λ over ticks
         self.weighted = np.zeros((6, nodes))  # Σ λ·x for the first six metric rows
         self.slower = np.zeros((nodes, len(_EDGES_S)))  # requests slower than each edge
         self.dt = 1.0
-        self._at_fold = np.zeros((6, nodes))
-        self._lam_at_fold = np.zeros(nodes)
-        self._pooled = 0
 
-    def add(self, row: np.ndarray, dt: float) -> None:
-        """Count one tick from a metric table (rows: rps, error_rate, mean, p50, p95, p99 ms)."""
+    def add_block(self, rows: np.ndarray, dt: float) -> None:
+        """Count a block of ticks (ticks × metrics × nodes)."""
         self.dt = dt
-        self.lam_sum += row[M.RPS]
-        self.weighted += row[:6] * row[M.RPS]
-        self._pooled += 1
-        if self._pooled >= self.FOLD:
-            self.fold()
+        lam = rows[:, M.RPS].astype(np.float64)
+        lam_block = lam.sum(axis=0)
+        part = np.einsum("kms,ks->ms", rows[:, :6].astype(np.float64), lam)
+        self.lam_sum += lam_block
+        self.weighted += part
+        n = np.maximum(lam_block, 1e-12)
+        p50_s, p99_s = part[M.P50] / n / 1000, part[M.P99] / n / 1000
+        b = np.maximum((p99_s - p50_s) / np.log(50.0), 1e-9)
+        a = p50_s - b * np.log(2.0)
+        tail = np.exp(-np.maximum(_EDGES_S[None, :] - a[:, None], 0.0) / b[:, None])
+        self.slower += (lam_block * dt)[:, None] * tail
 
     @property
     def requests(self) -> np.ndarray:
@@ -141,21 +175,8 @@ class RunTotals:
     def failed(self) -> np.ndarray:
         return self.weighted[M.ERROR_RATE] * self.dt
 
-    def fold(self) -> None:
-        """Move the ticks since the last fold into the latency histogram."""
-        if not self._pooled:
-            return
-        lam = self.lam_sum - self._lam_at_fold
-        part = self.weighted - self._at_fold
-        n = np.maximum(lam, 1e-12)
-        p50_s, p99_s = part[M.P50] / n / 1000, part[M.P99] / n / 1000
-        b = np.maximum((p99_s - p50_s) / np.log(50.0), 1e-9)
-        a = p50_s - b * np.log(2.0)
-        tail = np.exp(-np.maximum(_EDGES_S[None, :] - a[:, None], 0.0) / b[:, None])
-        self.slower += (lam * self.dt)[:, None] * tail
-        self._lam_at_fold = self.lam_sum.copy()
-        self._at_fold = self.weighted.copy()
-        self._pooled = 0
+    def nbytes(self) -> int:
+        return self.lam_sum.nbytes + self.weighted.nbytes + self.slower.nbytes
 
     def availability(self) -> np.ndarray:
         return np.where(self.requests > 0, 1.0 - self.failed / np.maximum(self.requests, 1e-12),
@@ -166,7 +187,6 @@ class RunTotals:
 
     def quantile_ms(self, q: float) -> np.ndarray:
         """The q-quantile of latency over the whole run, per node (ms)."""
-        self.fold()
         share = self.slower / np.maximum(self.requests, 1e-12)[:, None]  # P(T > edge)
         target = 1.0 - q
         out = np.zeros(len(self.requests))

@@ -11,7 +11,7 @@ from typing import Any
 from .autoscale import Autoscaler
 from .clock import Clock
 from .events import Event, EventBus
-from .metrics import M, MetricStore, RunTotals
+from .metrics import M, MetricStore
 from .scenario import ScenarioSpec
 from .snapshot import Snapshot, take_snapshot
 from .summary import run_summary
@@ -35,7 +35,6 @@ class Simulation:
         self.bus = EventBus()
         self.world = World(spec, self.seed, emit=self._publish)
         self.metrics = MetricStore(self.world.topo.size, spec.tick)
-        self.totals = RunTotals(self.world.topo.size)
         self.autoscaler = Autoscaler(self)
 
     def _publish(self, t: int, type_: str, data: dict[str, Any]) -> None:
@@ -48,17 +47,15 @@ class Simulation:
 
     def step(self, ticks: int = 1) -> None:
         """Advance ``ticks`` ticks."""
-        world, clock, metrics, totals = self.world, self.clock, self.metrics, self.totals
+        world, clock, record = self.world, self.clock, self.metrics.record
         autoscale = self.autoscaler.tick if self.autoscaler.nodes else None
-        dt = world.dt
         row = world.node_metrics
         for _ in range(ticks):
             t = clock.advance()
             world.step(t)
             if autoscale is not None:
                 autoscale(t)
-            metrics.record(row, t)
-            totals.add(row, dt)
+            record(row, t)
 
     def run_until(self, t_ms: int) -> None:
         """Advance until the clock reaches ``t_ms`` (rounded up to a whole tick)."""

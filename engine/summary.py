@@ -13,7 +13,7 @@ __all__ = ["run_summary"]
 
 
 def run_summary(sim: Simulation) -> dict[str, Any]:
-    world, totals = sim.world, sim.totals
+    world, totals = sim.world, sim.metrics.run_totals()
     availability = totals.availability()
     error_rate = totals.error_rate()
     p99 = totals.quantile_ms(0.99)

@@ -80,33 +80,45 @@ class World:
 
     # -- construction ----------------------------------------------------------------------
     def _populate(self) -> None:
+        """Create every node's instances in one batch (one table rebuild, not one per node)."""
+        nodes, versions, zones, roles, states = [], [], [], [], []
         for info in self.topo.nodes:
             declared = getattr(info.spec, "versions", {})
             if info.kind == Kind.EXTERNAL:
                 declared = {"": VersionSpec(info.spec.error_rate, 1.0, 1.0, 0.0, False, "")}
             version = self.versions.index(info.index, info.version, declared)
-            zones = self.zones_of(info.index)
+            spread = self.zones_of(info.index)
             n = info.replicas
-            roles = np.full(n, Role.MEMBER, dtype=np.int8)
+            role = np.full(n, Role.MEMBER, dtype=np.int8)
             if info.kind == Kind.DATABASE and n:
-                roles[:] = Role.REPLICA
-                roles[0] = Role.PRIMARY
+                role[:] = Role.REPLICA
+                role[0] = Role.PRIMARY
             # running from the start, except a version that crashes on start: it tries to
             # start like any other and fails when it would become ready
             state = State.STARTING if self.versions.crash_on_start[version] else State.READY
-            self.add_instances(info.index, n, 0, version=version,
-                               zone=np.array([zones[i % len(zones)] for i in range(n)]),
-                               role=roles, state=state)
+            nodes.append(np.full(n, info.index, dtype=np.intp))
+            versions.append(np.full(n, version, dtype=np.intp))
+            zones.append(np.array([spread[i % len(spread)] for i in range(n)], dtype=np.int16))
+            roles.append(role)
+            states.append(np.full(n, state, dtype=np.int8))
+        node = np.concatenate(nodes)
+        self._add_rows(node, 0, version=np.concatenate(versions), zone=np.concatenate(zones),
+                       role=np.concatenate(roles), state=np.concatenate(states))
 
     def add_instances(self, node: int, count: int, t: int, *, version: int,
                       zone: np.ndarray, role: Any = Role.MEMBER,
                       state: State = State.STARTING) -> None:
-        info = self.topo.nodes[node]
-        spec = info.spec
-        capacity = getattr(spec, "capacity", 1e9)
-        limit = float(spec.max_connections) if info.kind == Kind.DATABASE else np.inf
-        self.inst.add(node, count, version=version, zone=zone, role=role, state=state, since=t,
-                      ready_at=t + self.topo.startup[node], capacity=capacity, conn_limit=limit)
+        """Start ``count`` new instances of one node at ``t``."""
+        self._add_rows(np.full(count, node, dtype=np.intp), t, version=version, zone=zone,
+                       role=role, state=state)
+
+    def _add_rows(self, nodes: np.ndarray, t: int, **values: Any) -> None:
+        topo = self.topo
+        capacity = np.array([getattr(n.spec, "capacity", 1e9) for n in topo.nodes])
+        limit = np.array([float(n.spec.max_connections) if n.kind == Kind.DATABASE else np.inf
+                          for n in topo.nodes])
+        self.inst.add_rows(nodes, since=t, ready_at=t + topo.startup[nodes],
+                           capacity=capacity[nodes], conn_limit=limit[nodes], **values)
         self.roles_changed()
 
     def _cache_targets(self) -> np.ndarray:
@@ -133,7 +145,6 @@ class World:
         inst, topo, ver = self.inst, self.topo, self.versions
         role, node, v = inst.role, inst.node, inst.version
         self.is_primary = (role == Role.PRIMARY).astype(np.float64)
-        self.is_replica = (role == Role.REPLICA).astype(np.float64)
         has_replica = np.bincount(node, role == Role.REPLICA, topo.size) > 0
         self.reader = ((role != Role.PRIMARY) | self.reads_primary[node]
                        | ~has_replica[node]).astype(np.float64)
@@ -152,8 +163,10 @@ class World:
         self.i_mem_base = topo.mem_base[node]
         self.i_mem_rps = topo.mem_per_rps[node]
         self.i_mem_limit = topo.mem_limit[node]
-        self.i_apply = self.apply_rate[node]
-        self.i_base_lag = self.base_lag[node]
+        self.replica_rows = np.flatnonzero(role == Role.REPLICA)
+        self.replica_node = node[self.replica_rows]
+        self.replica_apply = self.apply_rate[self.replica_node]
+        self.replica_base_lag = self.base_lag[self.replica_node]
         self._buf = np.empty((_ROWS, len(inst)))
         self.lag_nodes = np.flatnonzero(topo.is_db & (inst.counts > 0))
         self.lag_starts = inst.starts[self.lag_nodes]
@@ -292,9 +305,11 @@ class World:
                     self.lifecycle.crash(row, t, "OOMKilled (memory limit exceeded)")
             # 7. databases, queues, caches
             if self.has_db:
-                replication_lag(inst.lag, self.is_replica, ready,
-                                (lam_node * topo.write_frac)[node], self.i_apply,
-                                self.i_base_lag, dt)
+                if len(self.replica_rows):
+                    rows = self.replica_rows
+                    inst.lag[rows] = replication_lag(
+                        inst.lag[rows], ready[rows], (lam_node * topo.write_frac)[self.replica_node],
+                        self.replica_apply, self.replica_base_lag, dt)
                 if self.no_primary or self.failovers.pending:
                     self.failovers.tick(t, self.primary_ready)
             if self.consumers:

@@ -25,14 +25,12 @@ if TYPE_CHECKING:
 __all__ = ["Failovers", "replication_lag"]
 
 
-def replication_lag(lag: np.ndarray, replica: np.ndarray, ready: np.ndarray,  # ready: 0/1
-                    write_rate: np.ndarray, apply_rate: np.ndarray, base_lag: np.ndarray,
-                    dt: float) -> None:
-    """Advance replicas' lag in place (per-instance arrays; non-replicas are left at 0)."""
+def replication_lag(lag: np.ndarray, ready: np.ndarray, write_rate: np.ndarray,
+                    apply_rate: np.ndarray, base_lag: np.ndarray, dt: float) -> np.ndarray:
+    """Replicas' lag after ``dt`` (arrays over replicas; ``ready`` is 0 or 1)."""
     # ready: dℓ/dt = w/a − 1; down: falls behind one second per second
     growth = (ready * (write_rate / apply_rate - 2.0) + 1.0) * dt
-    np.maximum(lag + growth, base_lag, out=lag)
-    lag *= replica
+    return np.maximum(lag + growth, base_lag)
 
 
 @dataclass(slots=True)

@@ -20,36 +20,42 @@ DRAIN_S = 30.0
 
 
 class ConsumerGroups:
-    """(queue, consumer) pairs and their lag in messages."""
+    """(queue, consumer) pairs and their lag in messages.
+
+    There are a handful of pairs at most, so this is plain float arithmetic per pair rather
+    than array operations (cheaper at that size).
+    """
 
     def __init__(self, pairs: list[tuple[int, int]], size: int) -> None:
-        self.queue = np.array([q for q, _ in pairs], dtype=np.int64)
-        self.consumer = np.array([c for _, c in pairs], dtype=np.int64)
-        self.lag = np.zeros(len(pairs))
-        self.offered = np.zeros(len(pairs))
+        self.pairs = list(pairs)
+        self.queue = np.array([q for q, _ in pairs], dtype=np.intp)
+        self.lag = [0.0] * len(pairs)
+        self.offered = [0.0] * len(pairs)
         self.size = size
-        self.unique = len(set(self.queue.tolist())) == len(self.queue)
 
     def __bool__(self) -> bool:
-        return bool(len(self.queue))
+        return bool(self.pairs)
 
     def demand(self, queue_lam: np.ndarray, ready_capacity: np.ndarray) -> np.ndarray:
         """Requests/s each consumer node pulls this tick (zero for non-consumers)."""
-        produce = queue_lam[self.queue]
-        self.offered = np.minimum(produce + self.lag / DRAIN_S, 0.9 * ready_capacity[self.consumer])
-        return np.bincount(self.consumer, self.offered, self.size)
+        out = np.zeros(self.size)
+        for i, (q, c) in enumerate(self.pairs):
+            offered = min(float(queue_lam[q]) + self.lag[i] / DRAIN_S,
+                          0.9 * float(ready_capacity[c]))
+            self.offered[i] = offered
+            out[c] += offered
+        return out
 
     def settle(self, queue_lam: np.ndarray, consumer_err: np.ndarray, dt: float) -> None:
-        consumed = self.offered * (1.0 - consumer_err[self.consumer])
-        self.lag = np.maximum(self.lag + (queue_lam[self.queue] - consumed) * dt, 0.0)
+        for i, (q, c) in enumerate(self.pairs):
+            consumed = self.offered[i] * (1.0 - float(consumer_err[c]))
+            self.lag[i] = max(self.lag[i] + (float(queue_lam[q]) - consumed) * dt, 0.0)
 
     def per_queue(self, out: np.ndarray) -> None:
         """Write the largest lag of any consumer group of each queue into ``out``."""
-        if self.unique:
-            out[self.queue] = self.lag
-        else:
-            out[:] = 0.0
-            np.maximum.at(out, self.queue, self.lag)
+        out[self.queue] = 0.0
+        for (q, _), lag in zip(self.pairs, self.lag, strict=True):
+            out[q] = max(out[q], lag)
 
 
 class CacheWarmth:

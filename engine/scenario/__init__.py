@@ -72,16 +72,17 @@ def parse_scenario(text: str, file: str = "<scenario>") -> ScenarioSpec:
         located = read_yaml(text)
     except YamlSyntaxError as exc:
         raise ScenarioError(file, [exc.problem]) from None
-    if located.data is None:
-        raise ScenarioError(file, [Problem((), "the scenario file is empty", 1, 1)])
+    if located.data is None:  # nothing at all, or a top-level value that was refused
+        raise ScenarioError(file, located.duplicates
+                            or [Problem((), "the scenario file is empty", 1, 1)])
     validator = Validator(located)
     spec = validator.check(SCENARIO, located.data)
-    if validator.problems or spec is None:
+    if spec is None:
         raise ScenarioError(file, validator.problems or [Problem((), "invalid scenario", 1, 1)])
     stem = Path(file).stem if file and not file.startswith("<") else "scenario"
     spec = dataclasses.replace(spec, name=spec.name or stem, source=file)
-    problems = [located.problem(path, message, key=key) for path, message, key in
-                cross_check(spec)]
+    problems = validator.problems + [located.problem(path, message, key=key) for
+                                     path, message, key in cross_check(spec)]
     if problems:
         raise ScenarioError(file, problems)
     return spec

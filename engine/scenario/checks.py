@@ -8,6 +8,7 @@ request recurse forever), an entry point or a cache backing that is missing.
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from .spec import ScenarioSpec
 from .yaml_source import Path
@@ -22,8 +23,17 @@ def _did_you_mean(name: str, candidates: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def _valid(table: dict[str, Any]) -> dict[str, Any]:
+    """The entries whose value passed the schema (one that failed is None, already reported)."""
+    return {name: value for name, value in table.items() if value is not None}
+
+
 def cross_check(spec: ScenarioSpec) -> list[Issue]:
-    """Every reference problem in ``spec``, each with the key path where it was written."""
+    """Every reference problem in ``spec``, each with the key path where it was written.
+
+    ``spec`` may hold values that failed the schema (None, already reported): they are skipped,
+    so that reference problems can be reported together with the schema's.
+    """
     issues: list[Issue] = []
     names = spec.node_names()
     seen: dict[str, str] = {}
@@ -37,17 +47,17 @@ def cross_check(spec: ScenarioSpec) -> list[Issue]:
     def unknown(path: Path, name: str, what: str) -> None:
         issues.append((path, f"{what} {name!r} does not exist{_did_you_mean(name, names)}", False))
 
-    zones = list(spec.zones)
+    zones = list(spec.zones or ())
     for section in ("services", "databases", "caches", "queues"):
-        for name, comp in getattr(spec, section).items():
-            for i, zone in enumerate(comp.zones):
-                if zone not in zones:
+        for name, comp in _valid(getattr(spec, section)).items():
+            for i, zone in enumerate(comp.zones or ()):
+                if zone not in zones and spec.zones is not None:
                     issues.append(((section, name, "zones", i), f"zone {zone!r} is not one of "
                                    f"the scenario's zones ({', '.join(zones)})"
                                    f"{_did_you_mean(zone, zones)}", False))
 
-    for name, svc in spec.services.items():
-        for callee in svc.calls:
+    for name, svc in _valid(spec.services).items():
+        for callee in svc.calls or {}:
             if callee not in seen:
                 unknown(("services", name, "calls"), callee, "called component")
             elif callee == name:
@@ -59,11 +69,12 @@ def cross_check(spec: ScenarioSpec) -> list[Issue]:
                     f" (queues: {', '.join(queues)})" if queues else " (no queues are declared)")
                 issues.append((("services", name, "consumes"),
                                f"queue {svc.consumes!r} does not exist{hint}", False))
-        if svc.autoscale is not None and svc.autoscale.max < svc.replicas:
+        if svc.autoscale is not None and isinstance(svc.autoscale.max, int) and isinstance(
+                svc.replicas, int) and svc.autoscale.max < svc.replicas:
             issues.append((("services", name, "replicas"), f"replicas ({svc.replicas}) is above "
                            f"autoscale.max ({svc.autoscale.max})", False))
 
-    for name, cache in spec.caches.items():
+    for name, cache in _valid(spec.caches).items():
         if cache.backing is not None:
             kind = spec.kind_of(cache.backing)
             if kind is None:
@@ -73,15 +84,15 @@ def cross_check(spec: ScenarioSpec) -> list[Issue]:
                                f"or service, not to the {kind} {cache.backing!r}", False))
 
     services = list(spec.services)
-    for entry in spec.traffic.entry:
+    for entry in (spec.traffic and spec.traffic.entry) or {}:
         if entry not in spec.services:
             issues.append((("traffic", "entry"), f"entry service {entry!r} does not exist"
                            f"{_did_you_mean(entry, services)}", False))
-    for env_name, env in spec.environments.items():
-        for i, excluded in enumerate(env.exclude):
+    for env_name, env in _valid(spec.environments).items():
+        for i, excluded in enumerate(env.exclude or ()):
             if excluded not in seen:
                 unknown(("environments", env_name, "exclude", i), excluded, "component")
-        for target, override in env.overrides.items():
+        for target, override in _valid(env.overrides or {}).items():
             if target not in seen:
                 issues.append((("environments", env_name, "overrides", target),
                                f"component {target!r} does not exist"
@@ -92,7 +103,7 @@ def cross_check(spec: ScenarioSpec) -> list[Issue]:
                                "only services and databases have versions", False))
 
     cycle = call_cycle(spec)
-    if cycle:
+    if len(cycle) > 1:  # a self-call is reported above
         issues.append((("services", cycle[0], "calls"),
                        "the calls form a cycle: " + " -> ".join([*cycle, cycle[0]]), False))
     if not spec.services:
@@ -102,8 +113,8 @@ def cross_check(spec: ScenarioSpec) -> list[Issue]:
 
 def call_cycle(spec: ScenarioSpec) -> list[str]:
     """The first cycle in the call graph (calls plus cache backings), or an empty list."""
-    edges: dict[str, list[str]] = {name: list(svc.calls) for name, svc in spec.services.items()}
-    for name, cache in spec.caches.items():
+    edges = {name: list(svc.calls or ()) for name, svc in _valid(spec.services).items()}
+    for name, cache in _valid(spec.caches).items():
         if cache.backing:
             edges.setdefault(name, []).append(cache.backing)
     state: dict[str, int] = {}

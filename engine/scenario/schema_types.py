@@ -2,7 +2,7 @@
 
 The scenario format is declared once (``schema.py``); this module checks data against it,
 collecting every problem with its key path instead of stopping at the first, fills defaults,
-and builds the frozen spec dataclasses. ``describe()`` renders the same declarations as the
+and builds the frozen spec dataclasses. ``docs.py`` renders the same declarations as the
 reference in ``scenarios/README.md`` so the documentation cannot drift from the checks.
 """
 
@@ -85,11 +85,14 @@ class Validator:
     def __init__(self, located: Located) -> None:
         self.located = located
         self.problems: list[Problem] = list(located.duplicates)
+        self.unreadable = {p.path for p in located.duplicates}
 
     def report(self, path: Path, message: str, *, key: bool = False) -> None:
         self.problems.append(self.located.problem(path, message, key=key))
 
     def check(self, schema: Schema, value: Any, path: Path = ()) -> Any:
+        if value is None and path in self.unreadable:  # refused by the reader, already reported
+            return None
         if isinstance(schema, Record):
             return self._record(schema, value, path)
         if isinstance(schema, MapOf):
@@ -112,6 +115,7 @@ class Validator:
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 known = ", ".join(sorted(schema.fields))
                 self.report((*path, key), f"unknown key {key!r}{hint} (known: {known})", key=True)
+        before = len(self.problems)
         for key, sub in schema.fields.items():
             if key in value:
                 out[key] = self.check(sub, value[key], (*path, key))
@@ -124,8 +128,7 @@ class Validator:
                     out[key] = self.check(sub, dict(default), (*path, key))
                 else:
                     out[key] = default
-        ok = not any(v is None and schema.fields[k].default is REQUIRED for k, v in out.items())
-        if ok:
+        if len(self.problems) == before:  # checks may compare fields, so only when all are valid
             for check in schema.checks:
                 for key, message in check(out):
                     self.report((*path, key) if key else path, message)
@@ -272,17 +275,20 @@ def _rate(value: Any, raw: str | None) -> float:
 
 
 def _duration(value: Any, raw: str | None) -> int:
-    if isinstance(value, dict | list) or value is None:
+    if isinstance(value, dict | list | bool) or value is None:
         raise ValueError(f"expected a duration such as 90s, 5m or 1h30m, got {_kind_of(value)}")
     try:
         return parse_duration(value)
     except DurationError as exc:
         raise ValueError(str(exc)) from None
+    except (OverflowError, ValueError):  # .inf, .nan, 1e308 (as a number or as text)
+        raise ValueError(f"expected a finite duration such as 90s, 5m or 1h30m, "
+                         f"got {value!r}") from None
 
 
 def _size(value: Any, raw: str | None) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        return _float(value, raw)
     match = _SIZE.match(str(value).strip()) if isinstance(value, str) else None
     if not match:
         raise ValueError(f"expected a size in MiB such as 512, '512Mi' or '2Gi', got {_kind_of(value)}")

@@ -16,6 +16,11 @@ __all__ = ["Located", "Problem", "YamlSyntaxError", "read_yaml"]
 
 Path = tuple[str | int, ...]
 
+MAX_VALUES = 200_000
+"""More keys and values than this (after expanding aliases) is refused rather than walked."""
+_STD = "tag:yaml.org,2002:"
+_MAP, _SEQ = _STD + "map", _STD + "seq"
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -103,8 +108,25 @@ def read_yaml(text: str) -> Located:
         loader.dispose()
 
 
-def _walk(loader: yaml.SafeLoader, node: yaml.Node, path: Path, out: Located) -> Any:
-    out.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+def _walk(loader: yaml.SafeLoader, node: yaml.Node, path: Path, out: Located,
+          active: frozenset[int] = frozenset()) -> Any:
+    mark = (node.start_mark.line + 1, node.start_mark.column + 1)
+    out.value_marks[path] = mark
+    if len(out.value_marks) > MAX_VALUES:  # aliases can make a short text expand exponentially
+        raise YamlSyntaxError(Problem(path, f"the document expands to more than {MAX_VALUES} "
+                                      "values; are aliases (*name) nested too deeply?", *mark))
+    collection = isinstance(node, yaml.MappingNode | yaml.SequenceNode)
+    known = node.tag in (_MAP, _SEQ) if collection else node.tag in loader.yaml_constructors
+    if not known:  # e.g. !!python/object/apply: never constructed, always refused
+        out.duplicates.append(Problem(path, f"YAML tag {_short_tag(node.tag)!r} is not allowed "
+                                      "in a scenario", *mark))
+        return None
+    if collection:
+        if id(node) in active:
+            out.duplicates.append(Problem(path, "an alias refers to a value that contains it "
+                                          "(a recursive alias)", *mark))
+            return None
+        active = active | {id(node)}
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -116,17 +138,22 @@ def _walk(loader: yaml.SafeLoader, node: yaml.Node, path: Path, out: Located) ->
                 continue
             key = str(key_node.value)
             child = (*path, key)
-            mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
-                out.duplicates.append(Problem(child, f"duplicate key {key!r}", *mark))
-            out.key_marks[child] = mark
-            result[key] = _walk(loader, value_node, child, out)
+                out.duplicates.append(Problem(child, f"duplicate key {key!r}", *key_mark))
+            out.key_marks[child] = key_mark
+            result[key] = _walk(loader, value_node, child, out, active)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(loader, item, (*path, i), out) for i, item in enumerate(node.value)]
+        return [_walk(loader, item, (*path, i), out, active) for i, item in enumerate(node.value)]
     out.raw[path] = str(node.value)
     try:
         return loader.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        out.duplicates.append(Problem(path, f"unreadable value: {exc}", *out.value_marks[path]))
+    except Exception:  # noqa: BLE001 - the safe constructors raise assorted errors for `!!int x`
+        out.duplicates.append(Problem(path, f"cannot read {node.value!r} as "
+                                      f"{_short_tag(node.tag)}", *mark))
         return None
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_STD) if tag.startswith(_STD) else tag
