@@ -43,12 +43,17 @@ class Autoscaler:
         self.forecasters: dict[int, object] = {}
         self.next_sync: dict[int, int] = {n.index: n.spec.autoscale.sync for n in self.nodes}
 
+        self.wake_at = min(self.next_sync.values(), default=0)
+
     def tick(self, t: int) -> None:
+        if t < self.wake_at:
+            return
         for info in self.nodes:
             if t >= self.next_sync[info.index]:
                 self.next_sync[info.index] = t + info.spec.autoscale.sync
                 if self.enabled[info.index]:
                     self._decide(info, t)
+        self.wake_at = min(self.next_sync.values())
 
     def _decide(self, info, t: int) -> None:  # noqa: ANN001 - NodeInfo
         world, spec = self.sim.world, info.spec.autoscale

@@ -38,13 +38,14 @@ def execute(args: argparse.Namespace) -> int:
     spec = load_scenario(args.scenario)
     sim = Simulation(spec, seed=args.seed)
     out = sys.stdout
+    sink = _LineSink(out)
     if args.format == "json":
         sim.bus.subscribe(lambda event: _write_json(out, event.to_dict()))
     else:
         from .event_text import format_event
 
-        sim.bus.subscribe(lambda event: print(format_event(event), file=out))
-    _advance(sim, args.duration, args.speed)
+        sim.bus.subscribe(lambda event: sink.write(format_event(event)))
+    _advance(sim, args.duration, args.speed, sink)
     summary = sim.summary()
     if args.format == "json":
         _write_json(out, {"t": sim.now / 1000, "type": "summary", **summary})
@@ -60,7 +61,22 @@ def _write_json(out: TextIO, record: dict[str, Any]) -> None:
     out.write(json.dumps(record, separators=(",", ":"), allow_nan=False) + "\n")
 
 
-def _advance(sim: Any, duration: int, speed: float | None) -> None:
+class _LineSink:
+    """Where text event lines go: the output stream, or the live display's console while a
+    progress bar shares the terminal with them (so neither garbles the other)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.console: Any = None
+
+    def write(self, line: str) -> None:
+        if self.console is not None:
+            self.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        else:
+            print(line, file=self.out)
+
+
+def _advance(sim: Any, duration: int, speed: float | None, sink: _LineSink) -> None:
     """Step to ``duration``: in chunks with a progress bar, or paced against the wall clock."""
     if speed is not None:
         from .pacing import run_paced
@@ -74,12 +90,16 @@ def _advance(sim: Any, duration: int, speed: float | None) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from engine import format_clock
+
+    shared = sink.out.isatty()  # lines and bar on one terminal: print lines through the bar
+    console = Console(file=sink.out) if shared else Console(stderr=True)
     columns = (TextColumn("[bold]{task.description}"), BarColumn(),
                TextColumn("{task.fields[clock]}"), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    with Progress(*columns, console=console, transient=True) as progress:
+        sink.console = progress.console if shared else None
         task = progress.add_task(sim.spec.name, total=duration, clock="00:00:00")
         while sim.now < duration:
             sim.run_until(min(sim.now + chunk, duration))
-            from engine import format_clock
-
             progress.update(task, completed=sim.now, clock=format_clock(sim.now))
+    sink.console = None
