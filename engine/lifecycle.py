@@ -81,6 +81,7 @@ class Lifecycle:
         inst.restart_at[row] = t + delay
         inst.restarts[row] += 1
         inst.leaked[row] = 0.0
+        self.world.crash_reasons[(int(node), int(inst.ordinal[row]))] = reason
         self.set_state(row, State.CRASHED, t)
         self.world.emit_instance("instance.crashed", row, reason=reason,
                                  restart_in_s=round(delay / 1000, 3))

@@ -6,10 +6,15 @@ interactive front ends pace it against the wall clock themselves.
 
 from __future__ import annotations
 
+import heapq
+import itertools
+from collections.abc import Callable
 from typing import Any
 
+from .actions import apply as apply_command
 from .autoscale import Autoscaler
 from .clock import Clock
+from .commands import Command, Reply
 from .events import Event, EventBus
 from .metrics import M, MetricStore
 from .scenario import ScenarioSpec
@@ -36,6 +41,10 @@ class Simulation:
         self.world = World(spec, self.seed, emit=self._publish)
         self.metrics = MetricStore(self.world.topo.size, spec.tick)
         self.autoscaler = Autoscaler(self)
+        self.paused = False  # read by the front ends that pace the clock
+        self.speed = 1.0  # simulated seconds per wall second, for the same
+        self._scheduled: list[tuple[int, int, Callable[[], None]]] = []
+        self._order = itertools.count()  # ties in the schedule run in the order they were set
 
     def _publish(self, t: int, type_: str, data: dict[str, Any]) -> None:
         self.bus.publish(Event(t, type_, data))
@@ -50,12 +59,31 @@ class Simulation:
         world, clock, record = self.world, self.clock, self.metrics.record
         autoscale = self.autoscaler.tick if self.autoscaler.nodes else None
         row = world.node_metrics
+        scheduled = self._scheduled
         for _ in range(ticks):
             t = clock.advance()
+            while scheduled and scheduled[0][0] <= t:
+                heapq.heappop(scheduled)[2]()
             world.step(t)
             if autoscale is not None:
                 autoscale(t)
             record(row, t)
+
+    def schedule(self, t_ms: int, action: Callable[[], None]) -> None:
+        """Run ``action`` at simulated time ``t_ms`` (now, if that is not in the future)."""
+        if t_ms <= self.clock.now:
+            action()
+        else:
+            heapq.heappush(self._scheduled, (t_ms, next(self._order), action))
+
+    def apply(self, command: Command) -> Reply:
+        """Carry out a command now; the reply says what happened (never raises for bad input)."""
+        return apply_command(self, command)
+
+    def record_command(self, text: str, intent: str | None, reply: Reply) -> None:
+        """Publish the ``command`` event of DESIGN §4.2 for a command a person gave."""
+        self.world.now = self.clock.now
+        self.world.emit("command", text=text, ok=reply.ok, reply=reply.message, intent=intent)
 
     def run_until(self, t_ms: int) -> None:
         """Advance until the clock reaches ``t_ms`` (rounded up to a whole tick)."""

@@ -75,8 +75,10 @@ class World:
         self.node_metrics = np.zeros((METRIC_COUNT, size))  # one row per metric
         self._populate()
         self.roles_changed()
+        self.crash_reasons: dict[tuple[int, int], str] = {}  # (node, ordinal) -> last crash
         for _ in range(topo.depth + 2):  # let traffic and latency settle across the graph
             self._physics(0, settle=True)
+        self.baseline_e2e = self.e2e.copy()  # what healthy looks like, for explanations
 
     # -- construction ----------------------------------------------------------------------
     def _populate(self) -> None:
@@ -295,7 +297,7 @@ class World:
             success = success * (1.0 - timeout_share(e2e[1], e2e[3], topo.timeout))
         own_ls = np.log(np.maximum(success, 1e-300))
         e2e_err = np.maximum(-np.expm1(self.edges.log_success(own_ls, self.e2e_err)), 0.0)
-        self.node_lam, self.e2e, self.e2e_err = lam_node, e2e, e2e_err
+        self.node_lam, self.e2e, self.e2e_err, self.own = lam_node, e2e, e2e_err, own
         self.own_err = 1.0 - own_ok
 
         if not settle:

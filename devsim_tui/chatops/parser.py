@@ -1,0 +1,154 @@
+"""``parse(text, context) -> Command | ParseError``: the one entry point every front end uses.
+
+Intents are scored by the registry's trigger phrases over the analysed text (names and numbers
+replaced by placeholders), nudged by what the text contains (a version suggests a deploy, a
+fault phrase a chaos experiment, a database a failover); the winner's builder fills its
+arguments. Anything that cannot be placed becomes a one-line ``ParseError`` with suggestions —
+the parser never raises.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.commands import Command
+
+from .analysis import MAX_LENGTH, analyse
+from .builders import BUILDERS
+from .context import ParseContext
+from .lexicon import FAULT_PHRASES
+from .registry import REGISTRY
+from .slots import Refusal
+
+__all__ = ["ParseError", "parse", "score_intents"]
+
+_TRIGGERS = [(spec.intent, spec.compiled()) for spec in REGISTRY]
+# on equal scores the earlier intent wins: the more specific request before the general one
+_PRIORITY = ["chaos_stop", "chaos_list", "explain", "help", "ack", "silence", "failover",
+             "abort", "promote", "history", "rollback", "deploy", "restart", "autoscale",
+             "scale", "anomalies", "alerts", "advance", "speed", "pause", "resume", "chaos",
+             "status"]
+_EXAMPLES = {spec.intent: spec.examples[0] for spec in REGISTRY}
+_ELLIPSIS = {"and", "also", "same", "what", "how", "then", "now", "plus"}
+
+
+@dataclass(frozen=True, slots=True)
+class ParseError:
+    """Why a text could not be understood, and what the person might have meant."""
+
+    message: str
+    suggestions: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.message, "suggestions": list(self.suggestions)}
+
+
+def score_intents(pattern: str) -> dict[str, float]:
+    """How strongly each intent's triggers appear in a placeholder pattern."""
+    scores: dict[str, float] = {}
+    for intent, triggers in _TRIGGERS:
+        hits = [w for regex, w in triggers if regex.search(pattern)]
+        if hits:
+            scores[intent] = max(hits) + 0.25 * (len(hits) - 1)
+    return scores
+
+
+def parse(text: str, context: ParseContext) -> Command | ParseError:
+    """Understand one command. Never raises; ``context.notes`` says what was assumed."""
+    context.notes = []
+    try:
+        result = _parse(text, context)
+    except Refusal as refusal:
+        return ParseError(refusal.message, tuple(dict.fromkeys(refusal.suggestions)))
+    except Exception as exc:  # noqa: BLE001 - the contract: never an exception to the caller
+        return ParseError(f"could not read that ({type(exc).__name__}); this is a devsim bug, "
+                          "please report it with the text you typed", ("help",))
+    if isinstance(result, Command):
+        context.remember(result)
+    return result
+
+
+def _parse(text: str, ctx: ParseContext) -> Command | ParseError:
+    if len(text) > MAX_LENGTH:
+        return ParseError(f"that is {len(text)} characters; a command is a line, at most "
+                          f"{MAX_LENGTH}", ("help",))
+    an = analyse(text, ctx.names)
+    ctx.notes.extend(an.notes)
+    if not an.tokens:
+        return ParseError("type a command, e.g. 'status' or 'deploy checkout 2.5.0'",
+                          ("status", "help", "deploy checkout 2.5.0"))
+    scores = score_intents(an.pattern)
+    _nudge(scores, an)
+    if not scores:
+        return _fallback(an, ctx)
+    best = max(scores, key=lambda i: (scores[i], -_PRIORITY.index(i)))
+    return BUILDERS[best](an, ctx)
+
+
+def _nudge(scores: dict[str, float], an: Any) -> None:
+    """Evidence beyond trigger words: what the text contains, not only how it is phrased."""
+    kinds = {t.kind for t in an.tokens}
+    name_kinds = {t.value[1] for t in an.tokens if t.kind == "name"}
+    if "ver" in kinds:
+        for intent, bonus in (("deploy", 1.5), ("rollback", 1.0)):
+            if intent in scores:
+                scores[intent] += bonus
+        if "strategy" in kinds and "deploy" in scores:
+            scores["deploy"] += 2
+    elif "deploy" in scores:
+        scores["deploy"] -= 1.5  # a deploy names a version; without one it is something else
+    if "promote" in scores and "database" in name_kinds:
+        scores["failover"] = scores.get("failover", 0) + scores.pop("promote") + 1
+    if _mentions_fault(an.pattern):
+        scores["chaos"] = max(scores.get("chaos", 0.0), 3.5) + 1
+    if "x" in kinds and not name_kinds and "speed" in scores:
+        scores["speed"] += 3  # "slow down to 0.5x": a multiplier and nothing to break
+    if "chaos_stop" in scores and "chaos" in scores:
+        scores["chaos_stop"] += 1
+    if _HOW_TO.search(an.pattern) and "help" in scores:
+        scores["help"] += 3  # "how do I silence an alert?" asks for help, not a silence
+
+
+_HOW_TO = re.compile(r"\bhow (?:do|can|should|would) (?:i|we|you)\b|\bhow to\b")
+_FAULT_EVIDENCE = [re.compile(rf"(?<![\w-]){p}(?![\w-])") for phrases in FAULT_PHRASES.values()
+                   for p in phrases]
+
+
+def _mentions_fault(pattern: str) -> bool:
+    return any(p.search(pattern) for p in _FAULT_EVIDENCE)
+
+
+def _fallback(an: Any, ctx: ParseContext) -> Command | ParseError:
+    """No trigger at all: a bare name is a status question; anything else gets suggestions."""
+    from engine.commands import Status
+
+    named = [t for t in an.tokens if t.kind in ("name", "instance")]
+    words = [t for t in an.tokens if t.kind == "word" and t.text not in ("please", "the", "?")]
+    if ctx.last_intent and named and an.tokens[0].text in _ELLIPSIS:
+        # "and checkout-2", "what about payments": the previous request, another subject
+        ctx.notes.append(f"same as before ({ctx.last_intent})")
+        return BUILDERS[ctx.last_intent](an, ctx)
+    if named and len(words) <= 2:
+        name = named[0].value[0]
+        return Status(name.rsplit("-", 1)[0] if named[0].kind == "instance" else name)
+    typed = " ".join(t.raw for t in an.tokens)[:60]
+    return ParseError(f"I don't know how to do {typed!r}; try 'help' for what I understand",
+                      tuple(_closest_commands(an)))
+
+
+def _closest_commands(an: Any) -> list[str]:
+    vocabulary = {}
+    for spec in REGISTRY:
+        for word in (spec.intent.replace("_", " "), *spec.synonyms):
+            vocabulary[word] = spec.intent
+    picks: list[str] = []
+    for t in an.tokens:
+        for match in difflib.get_close_matches(t.text, list(vocabulary), n=2, cutoff=0.6):
+            example = _EXAMPLES[vocabulary[match]]
+            if example not in picks:
+                picks.append(example)
+    picks = (picks or ["status"])[:3]
+    return picks if "help" in picks else [*picks, "help"]

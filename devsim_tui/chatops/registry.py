@@ -1,0 +1,267 @@
+"""Every command, declared once: its intent, trigger phrases, arguments, help and examples.
+
+The parser scores intents by these triggers, ``help`` prints them, completion offers their
+words and examples, and the console's palette lists them. Triggers are regular expressions
+over normalised text in which names and quantities are already replaced by placeholders
+(``<name>``, ``<ver>``, ``<dur>``, ``<pct>``, ``<x>``, ``<num>``), so a service called
+"search" never reads as the verb.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.commands import COMMAND_TYPES, Command
+
+__all__ = ["REGISTRY", "CommandSpec", "Slot", "spec_for"]
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One argument: its contract name, what fills it, whether it must be there."""
+
+    name: str
+    kind: str
+    required: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    intent: str
+    summary: str
+    triggers: tuple[tuple[str, float], ...]
+    slots: tuple[Slot, ...]
+    examples: tuple[str, ...]
+    synonyms: tuple[str, ...] = ()
+    group: str = ""
+
+    @property
+    def command_type(self) -> type[Command]:
+        return COMMAND_TYPES[self.intent]
+
+    def compiled(self) -> list[tuple[re.Pattern[str], float]]:
+        return [(re.compile(rf"(?<![\w<-]){p}(?![\w>-])"), w) for p, w in self.triggers]
+
+
+T = tuple[tuple[str, float], ...]
+SERVICE = Slot("service", "service", True, "a service of the scenario")
+ENV = Slot("env", "env", False, "production, staging or development (prod, stg, dev)")
+
+REGISTRY: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "deploy", "roll out a new version of a service",
+        triggers=(("deploy(?:ing|ed)?", 3), ("ship", 3), ("release", 3), ("push(?: out)?", 2.5),
+                  ("roll(?:ing)? out", 3), ("upgrade", 3), ("update", 2.5), ("bump", 3),
+                  ("install", 2), ("launch", 2), ("go live with", 3), ("put", 1.5),
+                  ("canary", 1.5), ("blue-green", 1.5), ("rolling", 0.5)),
+        slots=(SERVICE, Slot("version", "version", True, "the version, e.g. 2.5.0"), ENV,
+               Slot("strategy", "strategy", help="rolling, canary or blue-green"),
+               Slot("canary_weight", "percent", help="traffic for the canary, e.g. 10%")),
+        examples=("deploy checkout 2.5.0", "deploy checkout 2.5.0 to prod as a canary",
+                  "ship payments v3.0.5 blue-green", "canary search 1.9.1 at 10%"),
+        synonyms=("ship", "release", "roll out", "push out", "upgrade"), group="delivery"),
+    CommandSpec(
+        "rollback", "go back to the previous (or a named) version",
+        triggers=(("roll(?:ing)? (?:\\S+ ){0,3}back", 4), ("rollback", 4), ("revert", 4),
+                  ("undo", 4), ("back out", 4), ("downgrade", 4), ("go back to", 4),
+                  ("previous version", 2), ("last good", 2), ("put (?:\\S+ ){0,2}back", 4)),
+        slots=(SERVICE, Slot("version", "version", help="a version to go back to"), ENV),
+        examples=("roll back payments", "revert checkout to 2.3.1", "undo the search deploy"),
+        synonyms=("revert", "undo", "back out", "downgrade"), group="delivery"),
+    CommandSpec(
+        "promote", "let a paused canary or blue-green rollout go all the way",
+        triggers=(("promote", 4), ("(?:finish|complete|continue|proceed with) (?:the )?(?:\\S+ )?"
+                                   "(?:rollout|deploy(?:ment)?|canary|release)", 5),
+                  ("full rollout", 4), ("fully roll(?:ing)? out", 5), ("go to <pct>", 5),
+                  ("(?:promote|finish|complete) (?:\\S+ ){0,2}canary", 5)),
+        slots=(SERVICE, ENV), examples=("promote checkout", "finish the checkout rollout"),
+        synonyms=("finish the rollout",), group="delivery"),
+    CommandSpec(
+        "abort", "stop a rollout and return to the stable version",
+        triggers=(("abort", 5), ("(?:cancel|stop|halt|kill|pause) the (?:\\S+ )?(?:rollout|deploy"
+                                 "(?:ment)?|release|canary)", 5),
+                  ("(?:cancel|stop|halt) (?:\\S+ )?(?:rollout|deploy(?:ment)?|release|canary)", 4)),
+        slots=(SERVICE, ENV), examples=("abort the checkout rollout", "cancel the payments deploy"),
+        group="delivery"),
+    CommandSpec(
+        "history", "a service's revision history",
+        triggers=(("history", 5), ("revisions?", 5), ("deploy(?:ment)? log", 5),
+                  ("(?:past|previous|recent|last) (?:deploy(?:ment)?s|releases|versions)", 4),
+                  ("(?:what|which) versions", 4), ("(?:have been|were|got) deployed", 4), ("changelog", 3), ("releases of", 3)),
+        slots=(SERVICE, ENV), examples=("history checkout", "show revisions of payments"),
+        group="delivery"),
+    CommandSpec(
+        "scale", "set how many instances a service runs",
+        triggers=(("scal(?:e|ing)", 4), ("resize", 3), ("replicas?", 2), ("instances", 1.5),
+                  ("pods?", 1.5), ("copies", 1.5), ("containers?", 1), ("capacity", 1.5),
+                  ("more (?:pods|instances|replicas|copies)", 3), ("fewer", 2.5),
+                  ("<num> (?:more |extra |additional )?(?:replicas|pods|instances|copies|"
+                   "containers)", 3),
+                  ("run <num>", 1.5), ("set (?:the )?(?:replica|instance) count", 4),
+                  ("horizontally", 2)),
+        slots=(SERVICE, Slot("replicas", "replicas", True, "how many instances"), ENV),
+        examples=("scale checkout to 6", "give web two more pods", "scale search down by 1"),
+        synonyms=("resize", "add pods", "remove replicas"), group="capacity"),
+    CommandSpec(
+        "restart", "restart a service (one instance at a time) or one instance",
+        triggers=(("restart", 4), ("bounce", 4), ("reboot", 4), ("recycle", 4), ("cycle", 3),
+                  ("kick", 3), ("relaunch", 3), ("rolling restart", 5), ("respawn", 3)),
+        slots=(SERVICE, Slot("instance", "instance", help="one instance, e.g. checkout-1"), ENV),
+        examples=("restart checkout", "bounce payments-1", "rolling restart of search"),
+        synonyms=("bounce", "reboot", "recycle"), group="capacity"),
+    CommandSpec(
+        "autoscale", "turn a service's autoscaler on or off",
+        triggers=(("autoscal(?:e|ing|er)", 5), ("hpa", 5), ("auto-scal(?:e|ing|er)", 5),
+                  ("auto scal(?:e|ing|er)", 5)),
+        slots=(SERVICE, Slot("enabled", "switch", help="on or off"), ENV),
+        examples=("autoscale web on", "turn off autoscaling for api"), group="capacity"),
+    CommandSpec(
+        "failover", "promote a replica of a database to primary",
+        triggers=(("fail(?:ing)? ?over", 5), ("fail (?:\\S+ ){1,3}over", 5), ("switch ?over", 4),
+                  ("(?:switch|move|flip|cut) (?:\\S+ ){0,3}(?:to|over to|onto) (?:a |its |the )?"
+                   "(?:replica|standby|secondary)", 5), ("promote (?:a |the )?replica",
+                                                                 5), ("flip the primary", 5),
+                  ("new primary", 3)),
+        slots=(Slot("database", "database", True, "a database of the scenario"), ENV),
+        examples=("fail over orders-db", "promote a replica of users-db"),
+        synonyms=("switchover",), group="databases"),
+    CommandSpec(
+        "chaos", "inject a fault (latency, errors, kills, outages …)",
+        triggers=(("inject(?:ing)?", 3), ("chaos", 2.5), ("break", 3), ("kill", 3.5),
+                  ("terminate", 3.5), ("take (?:\\S+ ){0,3}(?:down|out|offline)", 3.5),
+                  ("knock (?:\\S+ ){0,2}(?:out|over|offline)", 3.5), ("simulate", 2.5),
+                  ("fault", 2), ("flush", 4), ("clear the cache", 4), ("wipe", 3), ("evict", 3),
+                  ("partition", 4), ("cut off", 3.5), ("isolate", 3), ("stress", 3.5),
+                  ("burn", 3), ("hog", 3), ("max out", 3), ("fill", 3), ("leak", 3.5),
+                  ("outage", 3), ("spike", 3), ("surge", 3), ("flood", 3), ("slow (?:\\S+ )?down",
+                                                                            3),
+                  ("latency", 3), ("delay", 3), ("lag", 2), ("packet", 3), ("drop", 2),
+                  ("errors", 2), ("fail", 2), ("crash", 3), ("unavailable", 3),
+                  ("dns", 3), ("make <name> (?:fail|crash|slow|unavailable|unreachable)", 3),
+                  ("<x> (?:the )?traffic", 3),
+                  ("(?:double|triple|quadruple|multiply) (?:the )?(?:traffic|load)", 4),
+                  ("black ?out", 3.5)),
+        slots=(Slot("fault", "fault", True, "a fault from the catalogue ('list faults')"),
+               Slot("target", "target", True, "a component or zone"),
+               Slot("duration", "duration", help="how long, e.g. 10m"),
+               Slot("latency_ms", "latency", help="added latency, e.g. 300ms"),
+               Slot("percent", "percent", help="a share, e.g. 20%"),
+               Slot("count", "count", help="how many instances")),
+        examples=("add 300ms of latency to search for 10 minutes", "kill two pods of checkout",
+                  "inject 20% errors into payments", "flush the sessions cache",
+                  "take zone-b down", "fail the orders-db primary"),
+        synonyms=("inject", "break", "kill", "take down"), group="chaos"),
+    CommandSpec(
+        "chaos_stop", "stop a running fault (or all of them)",
+        triggers=(("(?:stop|end|cancel|clear|remove|halt|revert|undo|lift|disable) (?:\\S+ ){0,3}"
+                   "(?:chaos|faults?|experiments?|injections?|latency|errors|partition|spike|"
+                   "outage|stress|leak|packet loss)", 6),
+                  ("heal", 4), ("bring (?:\\S+ ){0,3}back", 5), ("restore <(?:name|zone|ext)>", 4), ("stop (?:all )?(?:the )?(?:chaos|faults|experiments)", 6),
+                  ("no more chaos", 6), ("restore (?:normal|everything)", 4)),
+        slots=(Slot("id", "chaos_id", help="an experiment id"),
+               Slot("target", "target", help="the component it targets")),
+        examples=("stop all chaos", "remove the latency from search", "stop experiment 3"),
+        group="chaos"),
+    CommandSpec(
+        "chaos_list", "the catalogue of faults you can inject",
+        triggers=(("(?:list|show)(?: me)? (?:the |all )?(?:available )?(?:faults|fault types|"
+                   "chaos (?:faults|types|options|catalogue|catalog))", 6),
+                  ("fault catalog(?:ue)?", 6), ("chaos catalog(?:ue)?", 6),
+                  ("what (?:faults|chaos|kinds? of chaos|types? of faults?)", 6),
+                  ("which faults", 6), ("available faults", 6), ("failure modes", 5),
+                  ("what can (?:i|we) (?:break|inject|kill|do)", 6)),
+        slots=(), examples=("list faults", "what faults can I inject?"), group="chaos"),
+    CommandSpec(
+        "anomalies", "anomalies the detector found, and the metrics behind them",
+        triggers=(("anomal(?:y|ies|ous)", 5), ("outliers?", 4), ("weird", 3), ("odd", 3),
+                  ("unusual", 3), ("strange", 3), ("out of the ordinary", 4),
+                  ("suspicious", 3), ("abnormal", 4), ("funny", 2)),
+        slots=(Slot("service", "component", help="one component"),
+               Slot("since", "since", help="how far back, e.g. the last 30m")),
+        examples=("any anomalies in orders in the last half hour?", "show anomalies"),
+        group="observe"),
+    CommandSpec(
+        "status", "how a component (or the whole estate) is doing",
+        triggers=(("status", 4), ("health(?:y)?", 3), ("how(?:'s| is| are| s)", 3), ("(?:is|are) (?:\\S+ ){0,2}(?:ok|okay|fine|up|alive|working|healthy|good|alright)", 3.5), ("looking", 1.5),
+                  ("hows", 3), ("doing", 1), ("overview", 3), ("show(?: me)?", 1),
+                  ("state of", 2), ("dashboard", 2), ("check on", 3), ("check", 1.5),
+                  ("look(?:ing)? at", 2), ("what's up with", 3), ("whats up with", 3),
+                  ("info", 2), ("describe", 2), ("details", 2), ("sitrep", 3), ("summary", 2),
+                  ("going on", 2), ("report", 1), ("get", 0.5)),
+        slots=(Slot("target", "target", help="a component or zone"), ENV),
+        examples=("status", "how is checkout doing?", "status of orders-db"), group="observe"),
+    CommandSpec(
+        "explain", "why a component is slow or failing, traced to the likely cause",
+        triggers=(("why", 5), ("explain", 5), ("what(?:'s| is|s) wrong", 5), ("root cause", 5),
+                  ("diagnose", 5), ("investigate", 4), ("troubleshoot", 5), ("debug", 4),
+                  ("what happened to", 4), ("causing", 4.5), ("what(?:'s| is) causing", 5), ("what(?:'s| is) (?:happening|going on) (?:to|with)",
+                                            3.5), ("cause", 2)),
+        slots=(Slot("target", "target", True, "a component"), ENV),
+        examples=("why is checkout slow?", "explain gateway errors", "what's wrong with api"),
+        group="observe"),
+    CommandSpec(
+        "alerts", "the alerts, firing or all",
+        triggers=(("alerts?", 4), ("alarms?", 4), ("firing", 3), ("pages", 2), ("paging", 2),
+                  ("what(?:'s| is) (?:firing|paging|alerting)", 5), ("incidents?", 2),
+                  ("alert history", 6), ("(?:including|with|and) resolved", 5),
+                  ("resolved alerts", 5)),
+        slots=(Slot("state", "alert_state", help="firing or all"),),
+        examples=("alerts", "what's firing?", "show all alerts"), group="observe"),
+    CommandSpec(
+        "ack", "acknowledge an alert",
+        triggers=(("ack(?:ed|nowledge|nowledged)?", 6), ("i'?m on it", 3), ("take the page", 4),
+                  ("claim", 3)),
+        slots=(Slot("alert", "alert", True, "the alert's name"),),
+        examples=("ack HighErrorRate",), synonyms=("acknowledge",), group="observe"),
+    CommandSpec(
+        "silence", "silence an alert for a while",
+        triggers=(("silence", 6), ("mute", 6), ("snooze", 6), ("suppress", 5), ("shush", 5),
+                  ("quiet", 3)),
+        slots=(Slot("alert", "alert", True, "the alert's name"),
+               Slot("duration", "duration", True, "for how long, e.g. 1h")),
+        examples=("silence HighErrorRate for 1h", "mute CheckoutHighLatency for 30 minutes"),
+        synonyms=("mute", "snooze"), group="observe"),
+    CommandSpec(
+        "pause", "stop the simulated clock",
+        triggers=(("pause", 5), ("freeze", 4), ("stop the clock", 5), ("stop time", 5),
+                  ("hold on", 3), ("suspend", 4), ("hang on", 3), ("halt", 2.5)),
+        slots=(), examples=("pause",), group="time"),
+    CommandSpec(
+        "resume", "start the simulated clock again",
+        triggers=(("resume", 5), ("unpause", 5), ("un-pause", 5), ("continue", 4),
+                  ("unfreeze", 5), ("play", 3), ("start the clock", 5), ("carry on", 4),
+                  ("keep going", 4), ("let (?:\\S+ ){0,2}run", 4), ("run again", 4),
+                  ("restart the clock", 6),
+                  ("start time", 4)),
+        slots=(), examples=("resume",), group="time"),
+    CommandSpec(
+        "speed", "how fast simulated time runs (×1 … ×1000)",
+        triggers=(("speed", 4), ("faster", 3.5), ("slower", 3.5), ("time warp", 4),
+                  ("real ?time", 4), ("normal speed", 5), ("accelerate", 3),
+                  ("slow (?:it |things |time )?down", 2), ("run at <x>", 4), ("<x> speed", 4)),
+        slots=(Slot("factor", "factor", True, "simulated seconds per second, e.g. 60"),),
+        examples=("speed 60", "run at 10x", "real time"), group="time"),
+    CommandSpec(
+        "advance", "jump simulated time forward",
+        triggers=(("advance", 5), ("skip", 4), ("fast[- ]?forward", 5), ("jump", 4),
+                  ("move (?:time )?(?:ahead|forward|on)", 4), ("forward", 2), ("wait", 3),
+                  ("sleep", 3), ("let <dur> pass", 5), ("pass <dur>", 3), ("go ahead", 2),
+                  ("time travel", 3)),
+        slots=(Slot("duration", "duration", True, "how far, e.g. 10m"),),
+        examples=("advance 10 minutes", "skip ahead an hour", "fast forward 30m"), group="time"),
+    CommandSpec(
+        "help", "what you can ask, with examples",
+        triggers=(("help", 5), ("how (?:do|can|should) i", 4), ("what can (?:you|i) do", 5),
+                  ("commands", 3), ("usage", 4), ("examples?", 3), ("how to", 3),
+                  ("what (?:can|do) (?:you|i) (?:say|type)", 5)),
+        slots=(Slot("topic", "topic", help="a command, e.g. deploy"),),
+        examples=("help", "help deploy", "how do I roll back?"), group="time"),
+)
+
+_BY_INTENT = {spec.intent: spec for spec in REGISTRY}
+
+
+def spec_for(intent: str) -> CommandSpec:
+    return _BY_INTENT[intent]

@@ -1,0 +1,41 @@
+"""Failover on request: fence the primary and promote the best replica."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..commands import Failover, Reply
+from ..durations import format_duration
+from ..instances import Role, State
+from ..topology import Kind
+from . import handles
+from .targets import find_node
+
+if TYPE_CHECKING:
+    from ..simulation import Simulation
+
+
+@handles(Failover)
+def failover(sim: Simulation, cmd: Failover) -> Reply:
+    info = find_node(sim, cmd.database, cmd.env, (Kind.DATABASE,), "database")
+    if isinstance(info, Reply):
+        return info
+    world, inst = sim.world, sim.world.inst
+    rows = inst.rows_of(info.index)
+    ready = rows[(inst.role[rows] == Role.REPLICA) & (inst.state[rows] == State.READY)]
+    best = int(ready[np.argmin(inst.lag[ready])]) if len(ready) else None
+    refusal = world.failovers.force(info.index, sim.now, reason="manual failover")
+    if refusal is not None:
+        return Reply(False, f"cannot fail over {cmd.database}: {refusal}")
+    lag_ms = float(inst.lag[best]) * 1000 if best is not None else 0.0
+    writes = float(world.node_lam[info.index] * world.topo.write_frac[info.index])
+    sync = info.spec.replication.mode == "sync"
+    risk = "no writes lost (synchronous replication)" if sync else (
+        f"up to ~{writes * lag_ms / 1000:.0f} writes in its {lag_ms:.0f} ms lag window may be lost")
+    promote = format_duration(info.spec.failover.promotion)
+    name = world.instance_name(best) if best is not None else "?"
+    return Reply(True, f"failing over {cmd.database}: primary fenced, promoting {name} in about "
+                       f"{promote}; writes fail until then; {risk}",
+                 {"database": cmd.database, "candidate": name, "lag_ms": lag_ms})

@@ -1,0 +1,220 @@
+"""Status and explain: what a component looks like now, and why it looks that way.
+
+``explain`` walks the call graph from the symptom toward its source: at each step it asks
+whether the node's own behaviour or one of its callees accounts for most of the errors (or the
+extra latency), follows the largest share, and stops where the node itself is the cause.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..commands import Explain, Reply, Status
+from ..durations import format_clock
+from ..instances import State
+from ..metrics import M
+from ..snapshot import Health, health_of
+from ..topology import Kind, NodeInfo
+from . import handles
+from .targets import find_node
+
+if TYPE_CHECKING:
+    from ..simulation import Simulation
+
+ERROR_NOTABLE = 0.01
+SLOW_FACTOR = 1.5
+
+
+def _figures(sim: Simulation, node: int) -> dict[str, Any]:
+    row = sim.world.node_metrics[:, node]
+    ready, desired = int(row[M.READY]), int(sim.world.inst.counts[node])
+    return {
+        "rps": round(float(row[M.RPS]), 2), "p99_ms": round(float(row[M.P99]), 1),
+        "error_rate": round(float(row[M.ERROR_RATE]), 5), "ready": ready, "desired": desired,
+        "cpu": round(float(row[M.CPU]), 3),
+        "health": health_of(float(row[M.ERROR_RATE]), float(row[M.AVAILABILITY]),
+                            float(row[M.SATURATION]), ready, desired, float(row[M.RPS])).value,
+    }
+
+
+def _line(info: NodeInfo, f: dict[str, Any], sim: Simulation) -> str:
+    versions = sorted({sim.world.versions.names[v] for v in
+                       sim.world.inst.version[sim.world.inst.rows_of(info.index)].tolist()})
+    version = "/".join(versions) or info.version
+    head = f"{info.name} {version}".strip()
+    return (f"{head} · {f['ready']}/{f['desired']} ready · {f['rps']:.0f} rps · "
+            f"p99 {f['p99_ms']:.0f} ms · errors {f['error_rate']:.2%} · cpu {f['cpu']:.0%} · "
+            f"{f['health']}")
+
+
+@handles(Status)
+def status(sim: Simulation, cmd: Status) -> Reply:
+    topo = sim.world.topo
+    env = cmd.env or sim.spec.primary_environment
+    if cmd.target is not None:
+        if cmd.target in sim.spec.zones:
+            return _zone_status(sim, cmd.target, env)
+        info = find_node(sim, cmd.target, env)
+        if isinstance(info, Reply):
+            return info
+        figures = _figures(sim, info.index)
+        if info.kind == Kind.DATABASE:
+            return _database_status(sim, info, figures)
+        return Reply(True, _line(info, figures, sim), {"target": info.name, **figures})
+    rows = {n.name: _figures(sim, n.index) for n in topo.nodes
+            if n.env == env and n.kind != Kind.EXTERNAL}
+    unhealthy = {k: v for k, v in rows.items() if v["health"] != Health.OK}
+    entry = sum(float(sim.world.node_metrics[M.RPS, n.index]) for n in topo.nodes
+                if n.env == env and topo.entry_share[n.index] > 0)
+    head = f"{env} at {format_clock(sim.now)}: {len(rows)} components, {entry:.0f} rps in"
+    if not unhealthy:
+        message = f"{head}; all healthy"
+    else:
+        worst = sorted(unhealthy.items(), key=lambda kv: (-_rank(kv[1]["health"]),
+                                                          -kv[1]["error_rate"]))
+        listed = "; ".join(f"{k} {v['health']} ({v['ready']}/{v['desired']} ready, errors "
+                           f"{v['error_rate']:.1%}, p99 {v['p99_ms']:.0f} ms)"
+                           for k, v in worst[:4])
+        more = f" and {len(worst) - 4} more" if len(worst) > 4 else ""
+        message = f"{head}; {len(worst)} not healthy: {listed}{more}"
+    return Reply(True, message, {"env": env, "components": rows})
+
+
+def _rank(health: str) -> int:
+    return {"ok": 0, "degraded": 1, "failing": 2, "down": 3}[health]
+
+
+def _database_status(sim: Simulation, info: NodeInfo, figures: dict[str, Any]) -> Reply:
+    world, inst = sim.world, sim.world.inst
+    nodes = []
+    for row in inst.rows_of(info.index).tolist():
+        role = "primary" if inst.role[row] == 1 else "replica"
+        state = State(inst.state[row]).name.lower()
+        lag = f", lag {inst.lag[row] * 1000:.0f} ms" if role == "replica" else ""
+        nodes.append(f"{world.instance_name(row)} {role} {state}{lag}")
+    pending = " · failing over" if info.index in world.failovers.pending else ""
+    message = (f"{info.name} ({info.spec.engine} {info.version}) · {figures['rps']:.0f} qps · "
+               f"p99 {figures['p99_ms']:.1f} ms · errors {figures['error_rate']:.2%} · "
+               f"{'; '.join(nodes)}{pending}")
+    return Reply(True, message, {"target": info.name, **figures, "nodes": nodes})
+
+
+def _zone_status(sim: Simulation, zone: str, env: str) -> Reply:
+    inst, topo = sim.world.inst, sim.world.topo
+    z = sim.spec.zones.index(zone)
+    rows = [r for r in np.flatnonzero(inst.zone == z).tolist()
+            if topo.nodes[int(inst.node[r])].env == env]
+    ready = sum(1 for r in rows if inst.state[r] == State.READY)
+    return Reply(True, f"{zone}: {ready}/{len(rows)} instances ready in {env}",
+                 {"zone": zone, "ready": ready, "instances": len(rows)})
+
+
+@handles(Explain)
+def explain(sim: Simulation, cmd: Explain) -> Reply:
+    info = find_node(sim, cmd.target, cmd.env)
+    if isinstance(info, Reply):
+        return info
+    world = sim.world
+    node = info.index
+    err = float(world.e2e_err[node])
+    p99 = float(world.e2e[3, node])
+    base = float(world.baseline_e2e[3, node])
+    if err >= ERROR_NOTABLE:
+        path = _error_path(sim, node)
+        cause = path[-1]
+        symptom = f"{info.name} fails {err:.1%} of requests"
+        via = " → ".join(world.topo.nodes[n].name for n in path)
+        message = symptom if len(path) == 1 else f"{symptom}; the failures come through {via}"
+        message += f"; likely cause: {_own_trouble(sim, cause, 'errors')}"
+    elif p99 > SLOW_FACTOR * base:
+        path = _latency_path(sim, node)
+        cause = path[-1]
+        via = " → ".join(world.topo.nodes[n].name for n in path)
+        message = f"{info.name} p99 is {p99 * 1000:.0f} ms against {base * 1000:.0f} ms normally"
+        if len(path) > 1:
+            message += f"; the extra time is spent in {via}"
+        message += f"; likely cause: {_own_trouble(sim, cause, 'latency')}"
+    else:
+        figures = _figures(sim, node)
+        return Reply(True, f"{info.name} looks healthy: errors {figures['error_rate']:.2%}, p99 "
+                           f"{figures['p99_ms']:.0f} ms (normally {base * 1000:.0f} ms), "
+                           f"{figures['ready']}/{figures['desired']} ready",
+                     {"target": info.name, "cause": None})
+    return Reply(True, message, {"target": info.name, "cause": world.topo.nodes[cause].name,
+                                 "path": [world.topo.nodes[n].name for n in path]})
+
+
+def _callees(sim: Simulation, node: int) -> list[tuple[int, float]]:
+    edges = sim.world.edges
+    picks = np.flatnonzero(edges.src == node)
+    return [(int(edges.dst[i]), float(edges.weight[i])) for i in picks]
+
+
+def _error_path(sim: Simulation, node: int) -> list[int]:
+    """Follow the largest share of failures until a node's own errors dominate."""
+    world, path = sim.world, [node]
+    while len(path) < 16:
+        own = float(world.own_err[node]) + float(1 - world.routed[node])
+        shares = [(w * float(world.e2e_err[c]), c)  # ≈ the caller's failures through c
+                  for c, w in _callees(sim, node)]
+        best = max(shares, default=(0.0, -1))
+        if best[0] <= own or best[1] in path:
+            break
+        node = best[1]
+        path.append(node)
+    return path
+
+
+def _latency_path(sim: Simulation, node: int) -> list[int]:
+    """Follow the largest increase in p99 over its healthy value."""
+    world, path = sim.world, [node]
+    while len(path) < 16:
+        own_extra = float(world.own[3, node]) - float(world.baseline_e2e[3, node]) + sum(
+            w * float(world.baseline_e2e[3, c]) for c, w in _callees(sim, node))
+        shares = [(w * (float(world.e2e[3, c]) - float(world.baseline_e2e[3, c])), c)
+                  for c, w in _callees(sim, node)]
+        best = max(shares, default=(0.0, -1))
+        if best[0] <= own_extra or best[1] in path:
+            break
+        node = best[1]
+        path.append(node)
+    return path
+
+
+def _own_trouble(sim: Simulation, node: int, kind: str) -> str:
+    """What is wrong with the node itself, in words."""
+    world, inst = sim.world, sim.world.inst
+    info = world.topo.nodes[node]
+    rows = inst.rows_of(node)
+    ready = int((inst.state[rows] == State.READY).sum())
+    crashed = [r for r in rows.tolist() if inst.state[r] == State.CRASHED]
+    reasons = {world.crash_reasons.get((node, int(inst.ordinal[r])), "") for r in crashed}
+    reasons.discard("")
+    if ready == 0:
+        why = f" ({'; '.join(sorted(reasons))})" if reasons else ""
+        return f"{info.name} has no ready instance{why}"
+    if node in world.failovers.pending:
+        return f"{info.name} is failing over: writes have no primary until a replica is promoted"
+    if crashed:
+        return (f"{info.name} is crash-looping: {len(crashed)} of {len(rows)} instances down"
+                + (f" ({'; '.join(sorted(reasons))})" if reasons else ""))
+    version_err = float(np.max(world.versions.error_rate[inst.version[rows]])) if len(rows) else 0
+    saturation = float(world.node_metrics[M.SATURATION, node])
+    if kind == "errors" and version_err >= ERROR_NOTABLE:
+        bad = {world.versions.names[v] for v in inst.version[rows].tolist()
+               if world.versions.error_rate[v] >= ERROR_NOTABLE}
+        return f"{info.name} version {', '.join(sorted(bad))} fails {version_err:.0%} of " \
+               "requests by itself"
+    if info.kind == Kind.DATABASE and np.any(inst.in_flight[rows] > inst.conn_limit[rows]):
+        return f"{info.name} is out of connections (limit {int(inst.conn_limit[rows][0])} a node)"
+    if saturation >= 0.95:
+        return (f"{info.name} is saturated ({saturation:.0%} utilisation on {ready} ready "
+                "instances): queueing, then shedding load — add capacity")
+    factor = float(np.max(world.versions.latency_factor[inst.version[rows]]))
+    if kind == "latency" and factor > 1.2:
+        return f"{info.name} runs a version {factor:g}× slower than normal"
+    if info.kind == Kind.EXTERNAL:
+        return f"{info.name} (an external dependency) is slow or failing"
+    return f"{info.name} itself ({saturation:.0%} busy, {ready}/{len(rows)} ready)"

@@ -1,0 +1,33 @@
+"""Commands the language understands but this build of the engine does not simulate yet.
+
+They parse (so scripts and drills can be written now) and answer honestly instead of
+pretending: the reply says what was understood and that the capability is not there yet.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..commands import (
+    Abort, Ack, Alerts, Anomalies, ChaosList, ChaosStop, Command, Deploy, History, InjectFault,
+    Promote, Reply, Rollback, Silence,
+)
+from . import handles
+
+if TYPE_CHECKING:
+    from ..simulation import Simulation
+
+_CAPABILITY = {
+    Deploy: "deployments", Rollback: "deployments", Promote: "deployments",
+    Abort: "deployments", History: "deployments", InjectFault: "chaos experiments",
+    ChaosStop: "chaos experiments", ChaosList: "chaos experiments", Alerts: "alerting",
+    Ack: "alerting", Silence: "alerting", Anomalies: "anomaly detection",
+}
+
+
+@handles(*_CAPABILITY)
+def not_yet(sim: Simulation, cmd: Command) -> Reply:
+    args = ", ".join(f"{k}={v}" for k, v in cmd.args().items())
+    understood = f"{cmd.intent}({args})" if args else cmd.intent
+    return Reply(False, f"understood {understood}, but {_CAPABILITY[type(cmd)]} are not "
+                        "simulated in this version of devsim yet", {"understood": cmd.to_dict()})
