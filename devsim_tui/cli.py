@@ -31,8 +31,10 @@ class Subcommand:
 SUBCOMMANDS = (
     Subcommand("run", "run a scenario headless and print its events and summary",
                "devsim_tui.headless.run_command"),
+    Subcommand("parse", "show what a command means, without running it",
+               "devsim_tui.headless.parse_command"),
     Subcommand("scenarios", "list the built-in scenarios", "devsim_tui.headless.scenarios_command"),
-    Subcommand("validate", "check a scenario file and report every problem",
+    Subcommand("validate", "check a scenario or script file and report every problem",
                "devsim_tui.headless.validate_command"),
 )
 DEFAULT_ARGV = ("run", "--scenario", "shopfront", "--duration", "1h")

@@ -44,6 +44,7 @@ class Simulation:
         self.paused = False  # read by the front ends that pace the clock
         self.speed = 1.0  # simulated seconds per wall second, for the same
         self._scheduled: list[tuple[int, int, Callable[[], None]]] = []
+        self.deferred: Callable[[], None] | None = None  # work a command leaves for after it
         self._order = itertools.count()  # ties in the schedule run in the order they were set
 
     def _publish(self, t: int, type_: str, data: dict[str, Any]) -> None:
@@ -76,9 +77,23 @@ class Simulation:
         else:
             heapq.heappush(self._scheduled, (t_ms, next(self._order), action))
 
-    def apply(self, command: Command) -> Reply:
-        """Carry out a command now; the reply says what happened (never raises for bad input)."""
-        return apply_command(self, command)
+    def apply(self, command: Command, text: str | None = None,
+              notes: tuple[str, ...] = ()) -> Reply:
+        """Carry out a command now; the reply says what happened (never raises for bad input).
+
+        With ``text`` (what the person typed) the ``command`` event is published at the time
+        the command was given, before any work it set in motion (such as ``advance``) runs.
+        ``notes`` (what the parser assumed) are added to the reply.
+        """
+        reply = apply_command(self, command)
+        if notes:
+            reply = Reply(reply.ok, f"{reply.message} ({'; '.join(notes)})", reply.data)
+        if text is not None:
+            self.record_command(text, command.intent, reply)
+        deferred, self.deferred = self.deferred, None
+        if deferred is not None:
+            deferred()
+        return reply
 
     def record_command(self, text: str, intent: str | None, reply: Reply) -> None:
         """Publish the ``command`` event of DESIGN §4.2 for a command a person gave."""

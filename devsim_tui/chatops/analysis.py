@@ -163,6 +163,12 @@ def _number_words(tokens: list[Token]) -> list[Token]:
         elif w in ("a", "an") and nxt(i + 1) in TIME_UNITS:
             out.append(Token("1", w))
             i += 1
+        elif w in ("minus", "negative") and (nxt(i + 1) in NUMBER_WORDS or
+                                             nxt(i + 1).replace(".", "", 1).isdigit()):
+            value = NUMBER_WORDS.get(nxt(i + 1), None)
+            number = str(value) if value is not None else nxt(i + 1)
+            out.append(Token(f"-{number}", f"{w} {tokens[i + 1].raw}"))
+            i += 2
         elif w == "half" and nxt(i + 1) in TIME_UNITS:  # "the last half hour"
             out += [Token(_fmt(TIME_UNITS[nxt(i + 1)] / 2), "half"), Token("s", "s")]
             i += 2

@@ -33,7 +33,7 @@ Builder = Callable[["Analysis", "ParseContext"], Command]
 SERVICE_KINDS = ("service",)
 ANY = ("service", "database", "cache", "queue", "ext", "zone")
 _FOR = {"for", "during", "lasting", "over", "next"}
-_UP = {"add", "more", "another", "extra", "increase", "up", "grow", "plus", "give", "raise"}
+_UP = {"add", "more", "another", "extra", "increase", "up", "grow", "plus", "raise"}
 _DOWN = {"remove", "fewer", "less", "decrease", "reduce", "drop", "minus", "shrink", "cut",
          "lose", "down", "take"}
 
@@ -47,7 +47,7 @@ def deploy(an: Analysis, ctx: ParseContext) -> Command:
     version = version_of(an)
     if version is None and service in ctx.versions and _pronoun(an):
         version = ctx.versions[service]  # "now deploy it to prod": the same version
-        ctx.notes.append(f"assuming version {version} (from the previous command)")
+        ctx.notes.append(f"assuming version {version} from the previous command")
     if version is None:
         raise Refusal(f"which version of {service}? e.g. 'deploy {service} 2.5.0'",
                       [f"deploy {service} 2.5.0"])
@@ -70,6 +70,10 @@ def deploy(an: Analysis, ctx: ParseContext) -> Command:
 def rollback(an: Analysis, ctx: ParseContext) -> Command:
     service = _service(an, ctx, "roll back checkout")
     version = version_of(an, after=("to", "back", "at", "onto", "with", "on"))
+    versions = [i for i, t in enumerate(an.tokens) if t.kind == "ver"]
+    if version is None and len(versions) == 1 and previous_word(an, versions[0], ()) not in (
+            "the", "undo", "of"):
+        version = str(an.tokens[versions[0]].value)  # "rollback cart 3.2.9": the target
     leftover_refusal(an, ctx)
     return Rollback(service, version, env_of(an))
 
@@ -226,7 +230,7 @@ def _alert_name(an: Analysis, ctx: ParseContext, example: str) -> str:
     if unknown:
         return unknown[0]
     if ctx.last_alert is not None and _pronoun(an):
-        ctx.notes.append(f"assuming {ctx.last_alert} (from the previous command)")
+        ctx.notes.append(f"assuming {ctx.last_alert} from the previous command")
         return ctx.last_alert
     raise Refusal(f"which alert? e.g. '{example}' ('alerts' lists them)", [example, "alerts"])
 

@@ -62,7 +62,7 @@ def parse(text: str, context: ParseContext) -> Command | ParseError:
     try:
         result = _parse(text, context)
     except Refusal as refusal:
-        return ParseError(refusal.message, tuple(dict.fromkeys(refusal.suggestions)))
+        return ParseError(refusal.message, tuple(dict.fromkeys(refusal.suggestions or ["help"])))
     except Exception as exc:  # noqa: BLE001 - the contract: never an exception to the caller
         return ParseError(f"could not read that ({type(exc).__name__}); this is a devsim bug, "
                           "please report it with the text you typed", ("help",))

@@ -64,8 +64,10 @@ REGISTRY: tuple[CommandSpec, ...] = (
         synonyms=("ship", "release", "roll out", "push out", "upgrade"), group="delivery"),
     CommandSpec(
         "rollback", "go back to the previous (or a named) version",
-        triggers=(("roll(?:ing)? (?:\\S+ ){0,3}back", 4), ("rollback", 4), ("revert", 4),
-                  ("undo", 4), ("back out", 4), ("downgrade", 4), ("go back to", 4),
+        triggers=(("roll(?:ing)? (?:\\S+ ){0,3}back", 5), ("rollback", 5), ("revert", 5),
+                  ("undo", 4.5), ("back out", 5), ("downgrade", 5), ("go back to", 5),
+                  ("(?:to|back to|onto) the (?:previous|last|prior) (?:revision|version|release)",
+                   5),
                   ("previous version", 2), ("last good", 2), ("put (?:\\S+ ){0,2}back", 4)),
         slots=(SERVICE, Slot("version", "version", help="a version to go back to"), ENV),
         examples=("roll back payments", "revert checkout to 2.3.1", "undo the search deploy"),
@@ -87,7 +89,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
         group="delivery"),
     CommandSpec(
         "history", "a service's revision history",
-        triggers=(("history", 5), ("revisions?", 5), ("deploy(?:ment)? log", 5),
+        triggers=(("history", 5), ("revisions?", 4), ("deploy(?:ment)? log", 5),
                   ("(?:past|previous|recent|last) (?:deploy(?:ment)?s|releases|versions)", 4),
                   ("(?:what|which) versions", 4), ("(?:have been|were|got) deployed", 4), ("changelog", 3), ("releases of", 3)),
         slots=(SERVICE, ENV), examples=("history checkout", "show revisions of payments"),
@@ -165,13 +167,16 @@ REGISTRY: tuple[CommandSpec, ...] = (
         examples=("stop all chaos", "remove the latency from search", "stop experiment 3"),
         group="chaos"),
     CommandSpec(
-        "chaos_list", "the catalogue of faults you can inject",
+        "chaos_list", "the running experiments and the catalogue of faults",
         triggers=(("(?:list|show)(?: me)? (?:the |all )?(?:available )?(?:faults|fault types|"
                    "chaos (?:faults|types|options|catalogue|catalog))", 6),
                   ("fault catalog(?:ue)?", 6), ("chaos catalog(?:ue)?", 6),
                   ("what (?:faults|chaos|kinds? of chaos|types? of faults?)", 6),
                   ("which faults", 6), ("available faults", 6), ("failure modes", 5),
-                  ("what can (?:i|we) (?:break|inject|kill|do)", 6)),
+                  ("what can (?:i|we) (?:break|inject|kill)", 6),
+                  ("(?:list|show)(?: me)? (?:the |all )?(?:\\S+ )?(?:chaos|experiments|faults)", 6),
+                  ("(?:running|active|current|ongoing) (?:chaos|experiments|faults)", 6),
+                  ("any chaos", 5)),
         slots=(), examples=("list faults", "what faults can I inject?"), group="chaos"),
     CommandSpec(
         "anomalies", "anomalies the detector found, and the metrics behind them",
@@ -255,7 +260,8 @@ REGISTRY: tuple[CommandSpec, ...] = (
         "help", "what you can ask, with examples",
         triggers=(("help", 5), ("how (?:do|can|should) i", 4), ("what can (?:you|i) do", 5),
                   ("commands", 3), ("usage", 4), ("examples?", 3), ("how to", 3),
-                  ("what (?:can|do) (?:you|i) (?:say|type)", 5)),
+                  ("what (?:can|do) (?:you|i) (?:say|type)", 5),
+                  ("how do(?:es)? (?:\\S+ ){1,3}work", 4)),
         slots=(Slot("topic", "topic", help="a command, e.g. deploy"),),
         examples=("help", "help deploy", "how do I roll back?"), group="time"),
 )

@@ -25,6 +25,7 @@ TRIGGER_WORDS = {w for spec in REGISTRY for p, _ in spec.triggers
                   for w in re.findall(r"[a-z]{3,}", p)}
 TRIGGER_WORDS |= {w for phrases in FAULT_PHRASES.values() for p in phrases
                    for w in re.findall(r"[a-z]{3,}", p)}
+_STEMS = {w[:5] for w in TRIGGER_WORDS | VOCABULARY if len(w) >= 5}  # "scaling" ~ "scale"
 _PRONOUNS = {"it", "that", "this", "them", "same", "there", "its", "again"}
 
 
@@ -41,7 +42,7 @@ def unknown_words(an: Analysis) -> list[str]:
     """Words that are neither vocabulary nor a known name: probably a name we do not have."""
     return [t.raw for t in an.tokens if t.kind == "word" and len(t.text) >= 2
             and re.fullmatch(r"[a-z][a-z0-9_-]*", t.text) and t.text not in VOCABULARY
-            and t.text not in TRIGGER_WORDS]
+            and t.text not in TRIGGER_WORDS and t.text[:5] not in _STEMS]
 
 
 def previous_word(an: Analysis, i: int, skip: tuple[str, ...] = ("the", "a", "an")) -> str:
@@ -90,7 +91,7 @@ def component(an: Analysis, ctx: ParseContext, kinds: tuple[str, ...], *, role: 
     last = ctx.last_target
     if last is not None and (not kinds or ctx.names.kind(last) in kinds):
         if required or _says_pronoun(an):
-            ctx.notes.append(f"assuming {last} (from the previous command)")
+            ctx.notes.append(f"assuming {last} from the previous command")
             return last
     if required:
         raise Refusal(f"which {role}? e.g. '{example}'", [example])

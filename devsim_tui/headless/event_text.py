@@ -22,6 +22,7 @@ _FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
                                   f"restart in {d.get('restart_in_s', 0):g}s",
     "instance.restarted": lambda d: f"{d['instance']}{_where(d)} restarted "
                                     f"(restarts: {d.get('restarts', 0)})",
+    "command": lambda d: f"> {d['text']}\n{'':31}{'✓' if d['ok'] else '✗'} {d['reply']}",
     "db.failover": lambda d: f"{d['database']}{_where(d)}: {d['new_primary']} promoted to primary "
                              f"after {d.get('downtime_s', 0):g}s; {d['lost_writes']} writes lost "
                              f"({d.get('reason', '')})",

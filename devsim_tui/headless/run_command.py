@@ -17,13 +17,17 @@ from .arguments import duration_ms, non_negative_int, speed_factor
 __all__ = ["configure", "execute"]
 
 CHUNK_TICKS = 600
+DEFAULT_DURATION_MS = 3_600_000
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", default="shopfront", metavar="NAME|PATH",
                         help="a built-in scenario name or a scenario file (default: shopfront)")
-    parser.add_argument("--duration", type=duration_ms, default=3_600_000, metavar="D",
-                        help="simulated time to run: 90s, 5m, 1h30m, 2h or hh:mm:ss (default 1h)")
+    parser.add_argument("--duration", type=duration_ms, default=None, metavar="D",
+                        help="simulated time to run: 90s, 5m, 1h30m, 2h or hh:mm:ss (default 1h, "
+                             "or the end of the script)")
+    parser.add_argument("--script", default=None, metavar="FILE",
+                        help="commands to run on a timeline (see README: script files)")
     parser.add_argument("--seed", type=non_negative_int, default=None, metavar="N",
                         help="random seed (default: the scenario's)")
     parser.add_argument("--format", choices=("text", "json"), default="text",
@@ -36,6 +40,16 @@ def execute(args: argparse.Namespace) -> int:
     from engine import Simulation, load_scenario
 
     spec = load_scenario(args.scenario)
+    script = None
+    if args.script is not None:
+        from devsim_tui.script import ScriptError, load_script
+
+        try:
+            script = load_script(args.script, spec, args.duration)
+        except ScriptError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+    duration = args.duration or (script.end_ms if script else DEFAULT_DURATION_MS)
     sim = Simulation(spec, seed=args.seed)
     out = sys.stdout
     sink = _LineSink(out)
@@ -45,7 +59,15 @@ def execute(args: argparse.Namespace) -> int:
         from .event_text import format_event
 
         sim.bus.subscribe(lambda event: sink.write(format_event(event)))
-    _advance(sim, args.duration, args.speed, sink)
+    if script is not None:
+        from devsim_tui.chatops.session import ChatSession
+
+        session = ChatSession(sim)
+        for step in script.steps:
+            _advance(sim, step.at_ms, args.speed, sink)
+            if step.text:
+                session.submit(step.text)
+    _advance(sim, duration, args.speed, sink)
     summary = sim.summary()
     if args.format == "json":
         _write_json(out, {"t": sim.now / 1000, "type": "summary", **summary})
@@ -84,6 +106,8 @@ def _advance(sim: Any, duration: int, speed: float | None, sink: _LineSink) -> N
         run_paced(sim, duration, speed)
         return
     chunk = CHUNK_TICKS * sim.spec.tick
+    if sim.now >= duration:
+        return
     if not sys.stderr.isatty():
         sim.run_until(duration)
         return

@@ -14,6 +14,8 @@ from ..commands import (
 )
 from . import handles
 
+__all__ = ["PENDING"]
+
 if TYPE_CHECKING:
     from ..simulation import Simulation
 
@@ -23,6 +25,9 @@ _CAPABILITY = {
     ChaosStop: "chaos experiments", ChaosList: "chaos experiments", Alerts: "alerting",
     Ack: "alerting", Silence: "alerting", Anomalies: "anomaly detection",
 }
+
+
+PENDING: frozenset[str] = frozenset(cls.intent for cls in _CAPABILITY)
 
 
 @handles(*_CAPABILITY)

@@ -35,7 +35,8 @@ def replication_lag(lag: np.ndarray, ready: np.ndarray, write_rate: np.ndarray,
 
 @dataclass(slots=True)
 class _Pending:
-    noticed: int  # ms when the primary was found missing
+    noticed: int  # ms when the primary was found missing (or fenced on request)
+    planned: bool = False  # a requested failover skips detection
     promote_at: int | None = None
     candidate: int | None = None  # instance ordinal
     lost: int = 0
@@ -72,7 +73,7 @@ class Failovers:
         primary = rows[inst.role[rows] == Role.PRIMARY]
         for row in primary.tolist():
             world.lifecycle.set_state(row, State.STOPPED, t)
-        self.pending[node] = _Pending(noticed=t - self._spec(node).failover.detect, reason=reason)
+        self.pending[node] = _Pending(noticed=t, planned=True, reason=reason)
         self._advance(node, t, False)
         return None
 
@@ -86,8 +87,8 @@ class Failovers:
             if has_primary:  # it came back before anyone acted
                 del self.pending[node]
                 return
-            automatic = spec.failover.automatic or state.reason != "primary not ready"
-            if not automatic or t - state.noticed < spec.failover.detect:
+            if not state.planned and (not spec.failover.automatic
+                                      or t - state.noticed < spec.failover.detect):
                 return
             rows = inst.rows_of(node)
             ok = rows[(inst.role[rows] == Role.REPLICA) & (inst.state[rows] == State.READY)]

@@ -1,0 +1,80 @@
+"""A conversation with a running simulation: text in, reply out, every front end alike.
+
+``ChatSession.submit`` parses with the shared language, answers ``help`` from the registry,
+applies everything else to the simulation, and publishes the ``command`` event (DESIGN §4.2).
+The parse context follows the live world (current replica counts, speed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine import Simulation
+from engine.commands import Command, Help, Reply
+
+from .context import ParseContext
+from .helptext import help_text
+from .parser import ParseError, parse
+
+__all__ = ["ChatSession", "Outcome"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one line: what it meant (or why not), the reply, what was assumed."""
+
+    text: str
+    command: Command | None
+    error: ParseError | None
+    reply: Reply
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.reply.ok
+
+
+class ChatSession:
+    def __init__(self, sim: Simulation, context: ParseContext | None = None) -> None:
+        self.sim = sim
+        self.context = context or ParseContext.for_scenario(sim.spec)
+
+    def understand(self, text: str) -> Command | ParseError:
+        """Parse against the live world without running anything."""
+        self._sync()
+        return parse(text, self.context)
+
+    def submit(self, text: str) -> Outcome:
+        result = self.understand(text)
+        notes = tuple(self.context.notes)
+        if isinstance(result, ParseError):
+            hint = f" — try: {'; '.join(result.suggestions[:3])}" if result.suggestions else ""
+            reply = Reply(False, result.message + hint, result.to_dict())
+            self.sim.record_command(text, None, reply)
+            return Outcome(text, None, result, reply, notes)
+        return self.run(text, result, notes)
+
+    def run(self, text: str, command: Command, notes: tuple[str, ...] = ()) -> Outcome:
+        """Carry out an already-parsed command (e.g. after a confirmation)."""
+        if isinstance(command, Help):
+            reply = self._noted(Reply(True, help_text(command.topic), {"topic": command.topic}),
+                                notes)
+            self.sim.record_command(text, command.intent, reply)
+            return Outcome(text, command, None, reply, notes)
+        reply = self.sim.apply(command, text, notes)
+        return Outcome(text, command, None, reply, notes)
+
+    @staticmethod
+    def _noted(reply: Reply, notes: tuple[str, ...]) -> Reply:
+        if not notes:
+            return reply
+        return Reply(reply.ok, f"{reply.message} ({'; '.join(notes)})", reply.data)
+
+    def _sync(self) -> None:
+        world = self.sim.world
+        names = self.context.names
+        primary = self.sim.spec.primary_environment
+        for info in world.topo.nodes:
+            if info.env == primary and info.name in names.replicas:
+                names.replicas[info.name] = int(world.inst.counts[info.index])
+        self.context.speed = self.sim.speed

@@ -1,0 +1,50 @@
+"""``devsim parse``: what a command means, without running it (DESIGN §4.3 contract).
+
+With ``-`` it reads one command per line from stdin and answers one line each; every line
+stands alone (no conversation context is carried between them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+__all__ = ["configure", "execute"]
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scenario", default="shopfront", metavar="NAME|PATH",
+                        help="the scenario whose names commands use (default shopfront)")
+    parser.add_argument("--json", action="store_true", help="answer in JSON")
+    parser.add_argument("text", nargs="+", metavar="TEXT", help="the command, or - for stdin")
+
+
+def execute(args: argparse.Namespace) -> int:
+    from devsim_tui.chatops import ParseContext, ParseError, parse
+    from engine import load_scenario
+
+    spec = load_scenario(args.scenario)
+    lines = sys.stdin.read().splitlines() if args.text == ["-"] else [" ".join(args.text)]
+    failures = 0
+    for line in lines:
+        context = ParseContext.for_scenario(spec)
+        result = parse(line, context)
+        failures += isinstance(result, ParseError)
+        if args.json:
+            print(json.dumps(result.to_dict()), flush=True)
+        else:
+            print(_describe(result, context.notes), flush=True)
+    return 0 if args.text == ["-"] or not failures else 2
+
+
+def _describe(result: object, notes: list[str]) -> str:
+    from devsim_tui.chatops import ParseError
+
+    if isinstance(result, ParseError):
+        tips = f"\n  suggestions: {'; '.join(result.suggestions)}" if result.suggestions else ""
+        return f"error: {result.message}{tips}"
+    data = result.to_dict()  # type: ignore[attr-defined]
+    args = " ".join(f"{k}={v}" for k, v in data["args"].items())
+    assumed = f"\n  ({'; '.join(notes)})" if notes else ""
+    return f"{data['intent']} {args}".rstrip() + assumed

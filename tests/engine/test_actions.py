@@ -1,0 +1,97 @@
+"""The engine's side of commands: typed commands in, replies and world changes out."""
+
+from __future__ import annotations
+
+from engine import Simulation, load_scenario
+from tests.conftest import build
+from engine.commands import (
+    Advance, Autoscale, Deploy, Explain, Failover, Pause, Restart, Resume, Scale, Speed, Status,
+)
+
+
+def sim() -> Simulation:
+    s = Simulation(load_scenario("shopfront"), seed=1)
+    s.run_for(60_000)
+    return s
+
+
+def test_status_reports_figures_and_health() -> None:
+    s = sim()
+    reply = s.apply(Status("checkout"))
+    assert reply.ok and reply.data["ready"] == 2 and reply.data["health"] == "ok"
+    assert "p99" in reply.message and "rps" in reply.message
+    assert "all healthy" in s.apply(Status()).message
+
+
+def test_explain_follows_failures_to_their_source() -> None:
+    s = sim()
+    s.world.lifecycle.scale(s.world.topo.find("payments"), 0, s.now)
+    s.run_for(10_000)
+    reply = s.apply(Explain("gateway"))
+    assert reply.data["path"] == ["gateway", "api", "checkout", "payments"]
+    assert "payments has no ready instance" in reply.message
+
+
+def test_explain_finds_a_slow_dependency() -> None:
+    s = build("""
+        traffic: {rps: 100, entry: [front], diurnal: {amplitude: 0}, noise: 0}
+        services:
+          front: {replicas: 2, capacity: 300, latency: 10ms, calls: [middle]}
+          middle: {replicas: 2, capacity: 300, latency: 10ms, calls: [back]}
+          back: {replicas: 2, capacity: 300, latency: 20ms, versions: {slow: {latency_factor: 4}}}
+    """)
+    node = s.world.topo.find("back")
+    slow = s.world.versions.index(node, "slow", s.spec.services["back"].versions)
+    s.world.inst.version[s.world.inst.rows_of(node)] = slow
+    s.world.roles_changed()
+    s.run_for(30_000)
+    reply = s.apply(Explain("front"))
+    assert reply.data["path"] == ["front", "middle", "back"]
+    assert "4× slower" in reply.message
+
+
+def test_scale_refuses_impossible_counts_and_takes_over_from_the_autoscaler() -> None:
+    s = sim()
+    assert not s.apply(Scale("checkout", -3)).ok
+    assert "not a service" in s.apply(Scale("orders-db", 3)).message
+    reply = s.apply(Scale("web", 6))
+    assert reply.ok and "autoscaling for web is off" in reply.message
+    assert s.apply(Autoscale("web", True)).ok
+
+
+def test_rolling_restart_keeps_capacity() -> None:
+    s = sim()
+    assert s.apply(Restart("checkout")).ok
+    ready = []
+    for _ in range(40):
+        s.step(1)
+        ready.append(s.snapshot().service("checkout").ready)
+    assert min(ready) == 1  # one at a time
+    assert ready[-1] == 2
+    assert s.bus.counts["instance.restarted"] == 2
+
+
+def test_failover_only_for_databases_with_a_replica() -> None:
+    s = sim()
+    assert "not a database" in s.apply(Failover("checkout")).message
+    assert s.apply(Failover("orders-db")).ok
+    assert "already in progress" in s.apply(Failover("orders-db")).message
+
+
+def test_time_commands() -> None:
+    s = sim()
+    assert s.apply(Pause()).ok and s.paused
+    assert s.apply(Resume()).ok and not s.paused
+    assert s.apply(Speed(60)).data["speed"] == 60
+    assert not s.apply(Speed(5000)).ok
+    before = s.now
+    assert s.apply(Advance(120)).ok and s.now == before + 120_000
+    seen = []
+    s.bus.subscribe(lambda e: seen.append((e.t, e.type)))
+    s.apply(Advance(60), "advance 1m")
+    assert seen[0] == (before + 120_000, "command")  # on record when given, before its effects
+
+
+def test_capabilities_not_built_yet_say_so() -> None:
+    reply = sim().apply(Deploy("checkout", "2.4.0"))
+    assert not reply.ok and "not simulated" in reply.message
