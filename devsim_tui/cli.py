@@ -29,6 +29,9 @@ class Subcommand:
 
 
 SUBCOMMANDS = (
+    Subcommand("tui", "the console (what plain `devsim` opens)", "devsim_tui.console_command"),
+    Subcommand("serve", "serve the console in a browser (one process per visitor)",
+               "devsim_tui.serve_command"),
     Subcommand("run", "run a scenario headless and print its events and summary",
                "devsim_tui.headless.run_command"),
     Subcommand("parse", "show what a command means, without running it",
@@ -37,7 +40,7 @@ SUBCOMMANDS = (
     Subcommand("validate", "check a scenario or script file and report every problem",
                "devsim_tui.headless.validate_command"),
 )
-DEFAULT_ARGV = ("run", "--scenario", "shopfront", "--duration", "1h")
+DEFAULT_ARGV = ("tui",)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,8 +52,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="devsim", description="A terminal ChatOps console over a simulated "
-                     "production estate. With no subcommand: a one-hour headless run of the "
-                     "default scenario, shopfront.")
+                     "production estate. With no subcommand: the console on the default "
+                     "scenario, shopfront.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in SUBCOMMANDS:
         module = importlib.import_module(command.module)

@@ -20,7 +20,7 @@ from .topology import Kind
 if TYPE_CHECKING:
     from .simulation import Simulation
 
-__all__ = ["CacheRow", "DatabaseNodeRow", "DatabaseRow", "Health", "InstanceRow", "QueueRow",
+__all__ = ["AlertRow", "CacheRow", "DeploymentRow", "DatabaseNodeRow", "DatabaseRow", "Health", "InstanceRow", "QueueRow",
            "ServiceRow", "Snapshot", "take_snapshot"]
 
 
@@ -110,6 +110,27 @@ class QueueRow:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertRow:
+    name: str
+    severity: str
+    target: str | None
+    state: str  # firing, acknowledged, silenced, resolved
+    since_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentRow:
+    service: str
+    env: str
+    from_version: str
+    to_version: str
+    strategy: str
+    progress: float  # 0..1
+    step: str
+    verdict: str
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     t_ms: int
     clock: str
@@ -124,6 +145,10 @@ class Snapshot:
     caches: tuple[CacheRow, ...]
     queues: tuple[QueueRow, ...]
     instances: tuple[InstanceRow, ...]
+    alerts: tuple[AlertRow, ...] = ()  # filled once alerting is simulated
+    deployments: tuple[DeploymentRow, ...] = ()  # filled once rollouts are simulated
+    paused: bool = False
+    speed: float = 1.0
 
     def service(self, name: str, env: str | None = None) -> ServiceRow | None:
         env = env or self.primary_env
@@ -200,4 +225,4 @@ def take_snapshot(sim: Simulation) -> Snapshot:
         scenario=sim.spec.name, seed=sim.seed, primary_env=sim.spec.primary_environment,
         environments=tuple(topo.envs), traffic_factor=float(np.round(world.traffic.factor, 4)),
         services=tuple(services), databases=tuple(databases), caches=tuple(caches),
-        queues=tuple(queues), instances=tuple(instances))
+        queues=tuple(queues), instances=tuple(instances), paused=sim.paused, speed=sim.speed)

@@ -48,11 +48,15 @@ class ChatSession:
         result = self.understand(text)
         notes = tuple(self.context.notes)
         if isinstance(result, ParseError):
-            hint = f" — try: {'; '.join(result.suggestions[:3])}" if result.suggestions else ""
-            reply = Reply(False, result.message + hint, result.to_dict())
-            self.sim.record_command(text, None, reply)
-            return Outcome(text, None, result, reply, notes)
+            return self.reject(text, result)
         return self.run(text, result, notes)
+
+    def reject(self, text: str, error: ParseError) -> Outcome:
+        """Record a line that could not be understood (a failed ``command`` event)."""
+        hint = f" — try: {'; '.join(error.suggestions[:3])}" if error.suggestions else ""
+        reply = Reply(False, error.message + hint, error.to_dict())
+        self.sim.record_command(text, None, reply)
+        return Outcome(text, None, error, reply)
 
     def run(self, text: str, command: Command, notes: tuple[str, ...] = ()) -> Outcome:
         """Carry out an already-parsed command (e.g. after a confirmation)."""

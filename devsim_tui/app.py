@@ -1,0 +1,192 @@
+"""The Textual console: wiring only. Panes, chat, bar and screens live in their own modules;
+the engine runs in ``EngineBridge``; the language in ``chatops``."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Input
+
+from engine import Event, Simulation, load_scenario
+
+from .bridge import EngineBridge
+from .chatops import ParseError
+from .chatops.session import ChatSession
+from .config import Config
+from .headless.event_text import format_event
+from .messages import EventsPosted, SnapshotReady
+from .palette import RegistryCommands
+from .screens.confirm_screen import ConfirmScreen, needs_confirmation
+from .screens.detail_screen import DetailScreen
+from .screens.help_screen import HelpScreen
+from .widgets.chat_log import ChatLog
+from .widgets.command_bar import CommandBar
+from .widgets.header_bar import HeaderBar
+from .widgets.live_table import LiveTable
+from .widgets.pane_deck import PaneDeck
+
+__all__ = ["DevsimApp", "make_app"]
+
+SPEEDS = (0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1000)
+NOTABLE = {"instance.crashed", "instance.restarted", "db.failover", "scale"}
+
+
+class DevsimApp(App[None]):
+    """A live console over one simulation."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "devsim"
+    COMMANDS = App.COMMANDS | {RegistryCommands}
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Pause", id="pause", tooltip="Pause or resume time"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", id="faster", key_display="+"),
+        Binding("minus", "speed(-1)", "Slower", id="slower", key_display="-"),
+        Binding("slash", "focus_bar", "Command", id="focus-bar", key_display="/"),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(self, sim: Simulation, config: Config | None = None, *,
+                 autostart: bool = True) -> None:
+        """Args:
+            sim: the simulation to show and drive.
+            config: the user's settings.
+            autostart: start pacing the clock on mount (tests drive ``bridge`` themselves).
+        """
+        super().__init__()
+        self.autostart = autostart
+        self.sim = sim
+        self.config = config or Config()
+        self.env = sim.spec.primary_environment
+        self.session = ChatSession(sim)
+        self.bridge = EngineBridge(sim, self)
+        self.recent: deque[Event] = deque(maxlen=2000)
+        self.latest: SnapshotReady | None = None
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar(id="header")
+        yield PaneDeck()
+        yield ChatLog()
+        yield CommandBar(self.session.context.names)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        chat = self.query_one(ChatLog)
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        else:
+            chat.note(f"unknown theme {self.config.theme!r} in {self.config.path}; themes: "
+                      f"{', '.join(sorted(self.available_themes))}")
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        self.query_one(PaneDeck).fit(self.size.width, self.size.height)
+        chat.note(f"{self.sim.spec.title or self.sim.spec.name} — type a command below, F1 for "
+                  "help, Ctrl+P for the palette.")
+        self.query_one(CommandBar).focus()
+        self.bridge.start(run=self.autostart)
+
+    async def on_unmount(self) -> None:
+        await self.bridge.stop()
+
+    def on_resize(self) -> None:
+        deck = self.query_one(PaneDeck)
+        deck.fit(self.size.width, self.size.height)
+        self.screen.set_class(deck.has_class("-narrow"), "-narrow")
+
+    # -- engine → screen ---------------------------------------------------------------------
+    @on(SnapshotReady)
+    def show_snapshot(self, message: SnapshotReady) -> None:
+        self.latest = message
+        self.query_one(HeaderBar).show(message.snapshot, self.env)
+        with self.batch_update():
+            self.query_one(PaneDeck).show(message.snapshot, self.env, message.trends)
+        if isinstance(self.screen, DetailScreen):
+            self.screen.show(message.snapshot, self.env)
+
+    @on(EventsPosted)
+    def show_events(self, message: EventsPosted) -> None:
+        self.recent.extend(message.events)
+        chat = self.query_one(ChatLog)
+        for event in message.events:
+            if event.type in NOTABLE:
+                chat.event(event, format_event(event).split(maxsplit=2)[-1])
+        if isinstance(self.screen, DetailScreen):
+            self.screen.add_events(message.events)
+
+    # -- commands ----------------------------------------------------------------------------
+    @on(Input.Submitted, "#bar")
+    def submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        bar = self.query_one(CommandBar)
+        bar.value = ""
+        if text:
+            bar.remember(text)
+            self.run_command(text)
+
+    @work(exclusive=False)
+    async def run_command(self, text: str) -> None:
+        chat = self.query_one(ChatLog)
+        chat.said(self.sim.now, text)
+        result = self.session.understand(text)
+        notes = tuple(self.session.context.notes)
+        if isinstance(result, ParseError):
+            chat.replied(False, self.session.reject(text, result).reply.message)
+            return
+        if needs_confirmation(result, self.env, self.sim.spec.primary_environment):
+            snapshot = self.bridge.snapshot()
+            if not await self.push_screen_wait(ConfirmScreen(text, result, snapshot)):
+                chat.replied(False, "cancelled; nothing changed")
+                return
+        outcome = self.session.run(text, result, notes)
+        chat.replied(outcome.ok, outcome.reply.message)
+        self.bridge.publish()
+
+    def fill_command(self, text: str) -> None:
+        bar = self.query_one(CommandBar)
+        bar.value = text
+        bar.cursor_position = len(text)
+        bar.focus()
+
+    # -- actions -----------------------------------------------------------------------------
+    def action_toggle_pause(self) -> None:
+        self.sim.paused = not self.sim.paused
+        self.bridge.publish()
+
+    def action_speed(self, step: int) -> None:
+        current = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.sim.speed))
+        self.sim.speed = float(SPEEDS[max(0, min(len(SPEEDS) - 1, current + step))])
+        self.bridge.publish()
+
+    def action_focus_bar(self) -> None:
+        self.query_one(CommandBar).focus()
+
+    def action_next_pane(self) -> None:
+        self.query_one(PaneDeck).next_pane()
+
+    def action_help(self) -> None:
+        keys = [(b.key_display or b.key, b.description) for b in self.BINDINGS]
+        keys += [("enter", "open a service's detail screen"), ("esc", "back / leave the bar"),
+                 ("↑ ↓", "history in the bar, rows in a pane"), ("tab (in the bar)", "complete"),
+                 ("→ (in the bar)", "accept the suggestion"), ("ctrl+p", "command palette")]
+        self.push_screen(HelpScreen(keys))
+
+    @on(LiveTable.RowSelected)
+    def open_detail(self, event: LiveTable.RowSelected) -> None:
+        if event.table.parent is not None and event.table.parent.id == "services":
+            first = (self.latest.snapshot, self.env) if self.latest is not None else None
+            self.push_screen(DetailScreen(event.key, self.bridge.series, list(self.recent),
+                                          format_event, first))
+
+
+def make_app(scenario: str = "shopfront", seed: int | None = None, speed: float | None = None,
+             paused: bool = False, config: Config | None = None,
+             autostart: bool = True) -> DevsimApp:
+    """Build the console on a scenario (tests and benchmarks reuse this)."""
+    config = config or Config()
+    sim = Simulation(load_scenario(scenario), seed=seed)
+    sim.speed = config.speed if speed is None else speed
+    sim.paused = paused
+    return DevsimApp(sim, config, autostart=autostart)

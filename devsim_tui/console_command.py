@@ -1,0 +1,40 @@
+"""``devsim`` / ``devsim tui``: the console. Textual is imported only here, when it is asked for."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .headless.arguments import non_negative_int, speed_factor
+
+__all__ = ["configure", "execute"]
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scenario", default=None, metavar="NAME|PATH",
+                        help="built-in scenario or file (default: from the config, else shopfront)")
+    parser.add_argument("--seed", type=non_negative_int, default=None, metavar="N",
+                        help="random seed (default: the scenario's)")
+    parser.add_argument("--speed", type=speed_factor, default=None, metavar="X",
+                        help="simulated seconds per second (default: from the config, else 10)")
+    parser.add_argument("--paused", action="store_true", help="start with the clock stopped")
+
+
+def execute(args: argparse.Namespace) -> int:
+    from .config import ConfigError, load_config
+
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        print(f"devsim: {exc}", file=sys.stderr)
+        return 2
+    from engine import load_scenario
+
+    scenario = args.scenario or config.scenario
+    load_scenario(scenario)  # a bad scenario is reported before the screen is taken over
+    from .app import make_app
+
+    app = make_app(scenario, seed=args.seed, speed=args.speed, paused=args.paused,
+                   config=config)
+    app.run()
+    return 0

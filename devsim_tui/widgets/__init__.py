@@ -1,0 +1,1 @@
+"""The console's widgets: one pane or control per module."""

@@ -1,0 +1,158 @@
+"""The four live panes: services, databases, alerts, deployments. Each turns a snapshot into
+rows of its table; the table repaints only what changed."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+
+from engine import Snapshot
+
+from .format import health_style, number, sparkline
+from .live_table import Column, LiveTable, Row
+
+__all__ = ["AlertsPane", "DatabasesPane", "DeploymentsPane", "Pane", "ServicesPane"]
+
+
+class Pane(Vertical):
+    """A bordered, titled box around one table."""
+
+    DEFAULT_CSS = """
+    Pane { border: round $panel-lighten-2; border-title-color: $text; height: 1fr; }
+    Pane:focus-within { border: round $primary; }
+    """
+    TITLE = ""
+    EMPTY = ""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes="pane")
+        self.border_title = self.TITLE
+        self.table = LiveTable(self.columns(120), self.EMPTY)
+
+    def compose(self) -> ComposeResult:
+        yield self.table
+
+    def columns(self, width: int) -> list[Column]:
+        raise NotImplementedError
+
+    def on_resize(self) -> None:
+        width = self.size.width - 4  # borders and the scrollbar
+        columns = self.columns(width)
+        while len(columns) > 2 and sum(c.width + 1 for c in columns) > width:
+            columns.pop()  # columns are declared most important first
+        self.table.set_columns(columns)
+
+    def column_width(self, key: str) -> int:
+        return next((c.width for c in self.table.columns if c.key == key), 0)
+
+    def show(self, snapshot: Snapshot, env: str, trends: dict[str, tuple[float, ...]]) -> None:
+        self.table.update(self.rows(snapshot, env, trends))
+
+    def rows(self, snapshot: Snapshot, env: str,
+             trends: dict[str, tuple[float, ...]]) -> list[Row]:
+        raise NotImplementedError
+
+
+class ServicesPane(Pane):
+    TITLE = "Services"
+    EMPTY = "No services"
+
+    def columns(self, width: int) -> list[Column]:
+        cols = [Column("name", "service", 13), Column("ver", "ver", 7),
+                Column("ready", "ready", 5, "right"), Column("rps", "rps", 5, "right"),
+                Column("p99", "p99", 6, "right"), Column("err", "err%", 5, "right"),
+                Column("cpu", "cpu", 4, "right"), Column("health", "health", 8)]
+        if width < 64:
+            cols = [c for c in cols if c.key not in ("ver", "cpu")]
+        spare = width - sum(c.width + 1 for c in cols) - 1
+        if spare >= 6:
+            cols.append(Column("trend", "rps 15m", min(spare, 24)))
+        return cols
+
+    def rows(self, snapshot: Snapshot, env: str,
+             trends: dict[str, tuple[float, ...]]) -> list[Row]:
+        rows = []
+        for s in snapshot.services:
+            if s.env != env or s.kind == "external":
+                continue
+            version = s.version if len(s.versions) <= 1 else "/".join(s.versions)
+            rows.append(Row(s.name, {
+                "name": s.name, "ver": version, "ready": f"{s.ready}/{s.desired}",
+                "rps": number(s.rps), "p99": f"{s.p99_ms:.0f}ms",
+                "err": f"{s.error_rate * 100:.2f}", "cpu": f"{s.cpu * 100:.0f}%",
+                "health": s.health.value,
+                "trend": sparkline(trends.get(s.name, ()), self.column_width("trend"))},
+                health_style(s.health)))
+        return rows
+
+
+_ENGINE = {"postgresql": "pg", "elasticsearch": "es", "mysql": "mysql", "mongodb": "mongo"}
+
+
+class DatabasesPane(Pane):
+    TITLE = "Databases"
+    EMPTY = "No databases"
+
+    def columns(self, width: int) -> list[Column]:
+        cols = [Column("name", "node", 11), Column("role", "role", 8),
+                Column("state", "state", 8), Column("lag", "lag", 6, "right"),
+                Column("conns", "conns", 7, "right"), Column("qps", "qps", 5, "right")]
+        return cols if width >= 51 else [c for c in cols if c.key != "conns"]
+
+    def rows(self, snapshot: Snapshot, env: str,
+             trends: dict[str, tuple[float, ...]]) -> list[Row]:
+        rows = []
+        for db in snapshot.databases:
+            if db.env != env:
+                continue
+            style = {"ok": "ok", "degraded": "warn"}.get(db.status, "bad")
+            engine = f"{_ENGINE.get(db.engine, db.engine)} {db.version}"
+            rows.append(Row(db.name, {"name": db.name, "role": engine, "state": db.status,
+                                      "qps": number(db.qps)}, style))
+            for node in db.nodes:
+                lag = "—" if node.role != "replica" else (
+                    f"{node.lag_s * 1000:.0f}ms" if node.lag_s < 1 else f"{node.lag_s:.0f}s")
+                rows.append(Row(node.name, {
+                    "name": f" └ {node.name.rsplit('-', 1)[-1]}", "role": node.role,
+                    "state": node.state, "lag": lag,
+                    "conns": f"{node.connections:.0f}/{node.max_connections}",
+                    "qps": number(node.qps)}, "dim" if node.state == "ready" else "bad"))
+        return rows
+
+
+class AlertsPane(Pane):
+    TITLE = "Alerts"
+    EMPTY = "✓ All quiet — no alerts firing"
+
+    def columns(self, width: int) -> list[Column]:
+        return [Column("sev", "sev", 8), Column("alert", "alert", 16),
+                Column("target", "target", 10), Column("state", "state", 9),
+                Column("age", "age", 5, "right")]
+
+    def rows(self, snapshot: Snapshot, env: str,
+             trends: dict[str, tuple[float, ...]]) -> list[Row]:
+        from engine import format_duration
+
+        return [Row(a.name, {"sev": a.severity, "alert": a.name, "target": a.target or "—",
+                             "age": format_duration(snapshot.t_ms - a.since_ms), "state": a.state},
+                    "bad" if a.state == "firing" and a.severity == "critical" else "warn")
+                for a in snapshot.alerts]
+
+
+class DeploymentsPane(Pane):
+    TITLE = "Deployments"
+    EMPTY = "No rollouts in progress"
+
+    def columns(self, width: int) -> list[Column]:
+        return [Column("service", "service", 11), Column("versions", "from → to", 14),
+                Column("strategy", "strategy", 10), Column("progress", "done", 5, "right"),
+                Column("step", "step", 10), Column("verdict", "verdict", 9)]
+
+    def rows(self, snapshot: Snapshot, env: str,
+             trends: dict[str, tuple[float, ...]]) -> list[Row]:
+        return [Row(d.service, {"service": d.service,
+                                "versions": f"{d.from_version} → {d.to_version}",
+                                "strategy": d.strategy, "progress": f"{d.progress:.0%}",
+                                "step": d.step, "verdict": d.verdict},
+                    "bad" if d.verdict in ("failed", "aborted") else "ok")
+                for d in snapshot.deployments if d.env == env]

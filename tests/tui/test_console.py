@@ -1,0 +1,189 @@
+"""The console's behaviour, driven with Pilot. The clock is driven by hand: no wall-time sleeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from devsim_tui.app import DevsimApp, make_app
+from devsim_tui.config import Config
+from devsim_tui.screens.confirm_screen import ConfirmScreen
+from devsim_tui.screens.detail_screen import DetailScreen
+from devsim_tui.screens.help_screen import HelpScreen
+from devsim_tui.widgets.chat_log import ChatLog
+from devsim_tui.widgets.command_bar import CommandBar
+from devsim_tui.widgets.pane_deck import PaneDeck
+
+
+def app(**kwargs) -> DevsimApp:
+    return make_app("shopfront", seed=7, speed=60, autostart=False, **kwargs)
+
+
+def chat_text(a: DevsimApp) -> str:
+    return "\n".join(line.text for line in a.query_one(ChatLog).lines)
+
+
+async def type_command(pilot, text: str) -> None:
+    pilot.app.query_one(CommandBar).focus()
+    await pilot.press(*[c if c != " " else "space" for c in text], "enter")
+    await pilot.pause()
+
+
+async def test_a_typed_command_and_its_reply_reach_the_chat() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        await type_command(pilot, "scale checkout to 3")
+        text = chat_text(a)
+        assert "you › scale checkout to 3" in text
+        assert "✓ scaled checkout 2 → 3" in text
+        assert a.sim.snapshot().service("checkout").desired == 3
+
+
+async def test_a_refusal_is_shown_with_suggestions() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        await type_command(pilot, "fail over checkout")
+        assert "✗ checkout is a service, not a database" in chat_text(a)
+
+
+async def test_pause_stops_the_clock_and_resume_restarts_it() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        a.query_one("#services").table.focus()
+        await pilot.press("space")
+        assert a.sim.paused
+        before = a.sim.now
+        a.bridge.run_for(5.0)
+        assert a.sim.now == before
+        await pilot.press("space")
+        a.bridge.run_for(5.0)
+        assert a.sim.now == before + 300_000  # 5 s of wall time at ×60
+
+
+async def test_speed_keys_step_through_the_speeds() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        a.query_one("#services").table.focus()
+        await pilot.press("plus")
+        assert a.sim.speed == 120
+        await pilot.press("minus", "minus")
+        assert a.sim.speed == 30
+
+
+async def test_history_recall_keeps_the_draft() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        await type_command(pilot, "status")
+        await type_command(pilot, "status checkout")
+        bar = a.query_one(CommandBar)
+        await pilot.press("d", "r")
+        await pilot.press("up")
+        assert bar.value == "status checkout"
+        await pilot.press("up")
+        assert bar.value == "status"
+        await pilot.press("down", "down")
+        assert bar.value == "dr"
+
+
+async def test_tab_completes_names_from_the_scenario() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        a.query_one(CommandBar).focus()
+        await pilot.press(*"fail", "space", *"over", "space", *"ord", "tab")
+        assert a.query_one(CommandBar).value == "fail over orders-db"
+
+
+async def test_slash_focuses_the_bar_and_f1_opens_help() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        a.query_one("#services").table.focus()
+        await pilot.press("slash")
+        assert isinstance(a.focused, CommandBar)
+        await pilot.press("f1")
+        assert isinstance(a.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(a.screen, HelpScreen)
+
+
+async def test_enter_on_a_service_opens_its_detail_with_charts() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        a.bridge.run_for(20.0)  # 20 minutes of history at ×60
+        await pilot.pause()
+        table = a.query_one("#services").table
+        table.focus()
+        table.move_to("checkout")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = a.screen
+        assert isinstance(screen, DetailScreen) and screen.target == "checkout"
+        assert all(len(chart.values) > 100 for chart in screen.charts)
+        assert {row.key for row in screen.instances.rows} == {"checkout-0", "checkout-1"}
+        await pilot.press("w")
+        assert screen.window == 1
+        await pilot.press("escape")
+        assert not isinstance(a.screen, DetailScreen)
+
+
+async def test_production_changes_ask_first() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        await type_command(pilot, "scale checkout to 0")
+        assert isinstance(a.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "cancelled" in chat_text(a)
+        assert a.sim.snapshot().service("checkout").desired == 2
+        await type_command(pilot, "scale checkout to 0")
+        await pilot.press("y")
+        await pilot.pause()
+        assert a.sim.snapshot().service("checkout").desired == 0
+        await type_command(pilot, "scale checkout to 4")  # not to zero: no question
+        assert not isinstance(a.screen, ConfirmScreen)
+        assert a.sim.snapshot().service("checkout").desired == 4
+
+
+async def test_80x24_collapses_the_panes_into_tabs() -> None:
+    a = app()
+    async with a.run_test(size=(80, 24)) as pilot:
+        deck = a.query_one(PaneDeck)
+        assert deck.has_class("-narrow")
+        visible = [p.id for p in deck.panes if p.display and p.has_class("-active")]
+        assert visible == ["services"]
+        a.query_one("#services").table.focus()
+        await pilot.press("tab")
+        assert deck.active.id == "databases"
+        assert deck.active.table.has_focus
+    wide = app()
+    async with wide.run_test(size=(160, 50)):
+        assert not wide.query_one(PaneDeck).has_class("-narrow")
+
+
+async def test_the_palette_fills_the_bar_from_the_registry() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"fail over", "enter")
+        await pilot.pause()
+        assert a.query_one(CommandBar).value == "fail over orders-db"
+
+
+async def test_keymap_from_config_rebinds_by_id() -> None:
+    a = app(config=Config(keymap={"pause": "p"}))
+    async with a.run_test(size=(120, 40)) as pilot:
+        a.query_one("#services").table.focus()
+        await pilot.press("p")
+        assert a.sim.paused
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "nord"])
+async def test_themes_apply(theme: str) -> None:
+    a = app(config=Config(theme=theme))
+    async with a.run_test(size=(120, 40)):
+        assert a.theme == theme
+
+
+async def test_no_color_is_honoured(monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    a = app()
+    assert a.no_color
