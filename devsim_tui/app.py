@@ -176,9 +176,11 @@ class DevsimApp(App[None]):
     @on(LiveTable.RowSelected)
     def open_detail(self, event: LiveTable.RowSelected) -> None:
         if event.table.parent is not None and event.table.parent.id == "services":
-            first = (self.latest.snapshot, self.env) if self.latest is not None else None
+            self.bridge.watching = {event.key}
+            first = (self.bridge.snapshot(), self.env)
             self.push_screen(DetailScreen(event.key, self.bridge.series, list(self.recent),
-                                          format_event, first))
+                                          format_event, first),
+                             callback=lambda _: self.bridge.watching.clear())
 
 
 def make_app(scenario: str = "shopfront", seed: int | None = None, speed: float | None = None,

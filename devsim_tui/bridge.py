@@ -44,6 +44,7 @@ class EngineBridge:
         self._debt_ms = 0.0
         self._last_snapshot = 0.0
         self._task: asyncio.Task[None] | None = None
+        self.watching: set[str] = set()  # components whose instances a screen shows
         sim.bus.subscribe(self._pending.append)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -107,7 +108,8 @@ class EngineBridge:
         self.target.post_message(SnapshotReady(self.snapshot(), self.trends()))
 
     def snapshot(self) -> Snapshot:
-        return self.sim.snapshot()
+        """The panes need no instance rows; a detail screen asks for its component's."""
+        return self.sim.snapshot(self.watching)
 
     def trends(self) -> dict[str, tuple[float, ...]]:
         """Requests/s of every component of the shown environment over the last 15 minutes."""

@@ -54,12 +54,13 @@ class _Ring:
         self.written += 1
         return i
 
-    def window(self, since: int) -> tuple[np.ndarray, np.ndarray]:
+    def window(self, since: int, column: int, node: int) -> tuple[np.ndarray, np.ndarray]:
+        """Times and values of one metric of one node after ``since``, oldest first."""
         n = min(self.written, self.length)
         order = (np.arange(self.written - n, self.written)) % self.length
         times = self.times[order]
-        keep = times > since
-        return times[keep], self.data[order][keep]
+        keep = order[times > since]
+        return self.times[keep], self.data[keep, column, node]
 
 
 class MetricStore:
@@ -126,8 +127,8 @@ class MetricStore:
         column = METRIC_NAMES.index(metric) if isinstance(metric, str) else metric
         for ring, span in zip(self.rings, self.span_ms, strict=True):
             if span >= window_ms or ring is self.rings[-1]:
-                times, data = ring.window(now - window_ms)
-                return times, data[:, column, node].astype(np.float64)
+                times, values = ring.window(now - window_ms, column, node)
+                return times, values.astype(np.float64)
         raise AssertionError("unreachable")
 
     def nbytes(self) -> int:

@@ -107,8 +107,9 @@ class Simulation:
     def run_for(self, duration_ms: int) -> None:
         self.run_until(self.clock.now + duration_ms)
 
-    def snapshot(self) -> Snapshot:
-        return take_snapshot(self)
+    def snapshot(self, instances_of: set[str] | None = None) -> Snapshot:
+        """An immutable view; instance rows for every component, or only ``instances_of``."""
+        return take_snapshot(self, instances_of)
 
     def summary(self) -> dict[str, Any]:
         """The run's closing figures (the ``summary`` event of DESIGN §4.2)."""

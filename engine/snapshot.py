@@ -171,7 +171,8 @@ def health_of(error_rate: float, availability: float, saturation: float, ready: 
     return Health.OK
 
 
-def take_snapshot(sim: Simulation) -> Snapshot:
+def take_snapshot(sim: Simulation, instances_of: set[str] | None = None) -> Snapshot:
+    """The current state; instance rows for every node, or only for ``instances_of``."""
     world = sim.world
     topo, inst, metrics = world.topo, world.inst, world.node_metrics
     versions = world.versions.names
@@ -184,7 +185,7 @@ def take_snapshot(sim: Simulation) -> Snapshot:
     for info in topo.nodes:
         row = metrics[:, info.index]
         rows = inst.rows_of(info.index)
-        for r in rows.tolist():
+        for r in rows.tolist() if instances_of is None or info.name in instances_of else ():
             instances.append(InstanceRow(
                 world.instance_name(r), info.name, info.env, versions[inst.version[r]],
                 zones[inst.zone[r]], State(inst.state[r]).name.lower(),

@@ -27,7 +27,7 @@ class DetailScreen(Screen[None]):
     """``Esc`` goes back; ``w`` switches between the last 15 minutes and the last hour."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="detail.back"),
+        Binding("escape", "dismiss", "Back", id="detail.back"),
         Binding("w", "window", "15m / 1h", id="detail.window",
                 tooltip="Switch the charts between the last 15 minutes and the last hour"),
     ]

@@ -14,6 +14,8 @@ _STYLE = {Health.OK: "ok", Health.DEGRADED: "warn", Health.FAILING: "bad", Healt
 
 def sparkline(values: Sequence[float], width: int) -> str:
     """The last ``width`` values as block characters scaled to their own range."""
+    if width <= 0:
+        return ""
     tail = list(values)[-width:]
     if not tail:
         return ""

@@ -27,7 +27,7 @@ class HeaderBar(Static):
         text.append(f" ({snapshot.time_of_day[:5]})", style="dim")
         text.append(" │ ", style="dim")
         if snapshot.paused:
-            text.append(" ⏸ PAUSED ", style="bold reverse")
+            text.append(" PAUSED ", style="bold reverse")
         else:
             text.append("▶ ", style="dim")
         text.append(f" ×{snapshot.speed:g}")

@@ -187,3 +187,26 @@ async def test_no_color_is_honoured(monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     a = app()
     assert a.no_color
+
+
+def test_sparkline_fits_its_width() -> None:
+    from devsim_tui.widgets.format import sparkline
+
+    assert sparkline([1.0, 2.0, 3.0], 0) == ""
+    assert len(sparkline(list(range(30)), 8)) == 8
+    assert sparkline([5.0, 5.0], 4) == "▄▄"
+
+
+async def test_only_the_open_detail_screen_pays_for_instance_rows() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        assert a.bridge.snapshot().instances == ()
+        table = a.query_one("#services").table
+        table.focus()
+        table.move_to("payments")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert {i.node for i in a.bridge.snapshot().instances} == {"payments"}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert a.bridge.snapshot().instances == ()
