@@ -31,7 +31,8 @@ from .widgets.pane_deck import PaneDeck
 __all__ = ["DevsimApp", "make_app"]
 
 SPEEDS = (0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1000)
-NOTABLE = {"instance.crashed", "instance.restarted", "db.failover", "scale"}
+NOTABLE = {"instance.crashed", "instance.restarted", "db.failover", "scale", "deploy.started",
+           "deploy.step", "deploy.completed", "deploy.aborted", "deploy.rolled_back"}
 
 
 class DevsimApp(App[None]):

@@ -56,6 +56,8 @@ _COLUMNS: dict[str, tuple[type, float]] = {
     "cpu": (np.float64, 0.0),
     "mem": (np.float64, 0.0),
     "in_flight": (np.float64, 0.0),
+    "p50": (np.float64, 0.0),  # own median latency (s), for comparing canary and stable
+    "p99": (np.float64, 0.0),  # own p99 latency (s)
 }
 
 
@@ -86,6 +88,8 @@ class Instances:
     cpu: np.ndarray
     mem: np.ndarray
     in_flight: np.ndarray
+    p50: np.ndarray
+    p99: np.ndarray
 
     def __init__(self, node_count: int) -> None:
         self.node_count = node_count

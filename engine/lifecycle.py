@@ -105,19 +105,7 @@ class Lifecycle:
         rows = inst.rows_of(node)
         current = len(rows)
         if count > current:
-            version = self._current_version(node)
-            zones = world.zones_of(node)
-            per_zone = dict.fromkeys(zones, 0)
-            for zone in inst.zone[rows].tolist():
-                if zone in per_zone:
-                    per_zone[zone] += 1
-            new_zones = []
-            for _ in range(count - current):  # fill the emptiest zone first
-                zone = min(zones, key=per_zone.__getitem__)
-                per_zone[zone] += 1
-                new_zones.append(zone)
-            world.add_instances(node, count - current, t, version=version,
-                                zone=np.array(new_zones))
+            self.add(node, count - current, t, self._current_version(node))
         elif count < current:
             # remove the newest, preferring ones that are not ready and never the primary
             order = sorted(rows.tolist(), key=lambda r: (inst.role[r] == Role.PRIMARY,
@@ -126,6 +114,21 @@ class Lifecycle:
             inst.remove(np.array(order[: current - count]))
             world.roles_changed()
         return current
+
+    def add(self, node: int, count: int, t: int, version: int) -> None:
+        """Start ``count`` instances of ``version``, each in the emptiest of the node's zones."""
+        world, inst = self.world, self.world.inst
+        zones = world.zones_of(node)
+        per_zone = dict.fromkeys(zones, 0)
+        for zone in inst.zone[inst.rows_of(node)].tolist():
+            if zone in per_zone:
+                per_zone[zone] += 1
+        new_zones = []
+        for _ in range(count):
+            zone = min(zones, key=per_zone.__getitem__)
+            per_zone[zone] += 1
+            new_zones.append(zone)
+        world.add_instances(node, count, t, version=version, zone=np.array(new_zones))
 
     def _current_version(self, node: int) -> int:
         inst = self.world.inst

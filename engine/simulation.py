@@ -15,6 +15,7 @@ from .actions import apply as apply_command
 from .autoscale import Autoscaler
 from .clock import Clock
 from .commands import Command, Reply
+from .deploy import DeployController
 from .events import Event, EventBus
 from .metrics import M, MetricStore
 from .scenario import ScenarioSpec
@@ -41,6 +42,7 @@ class Simulation:
         self.world = World(spec, self.seed, emit=self._publish)
         self.metrics = MetricStore(self.world.topo.size, spec.tick)
         self.autoscaler = Autoscaler(self)
+        self.deploys = DeployController(self)
         self.paused = False  # read by the front ends that pace the clock
         self.speed = 1.0  # simulated seconds per wall second, for the same
         self._scheduled: list[tuple[int, int, Callable[[], None]]] = []
@@ -59,6 +61,7 @@ class Simulation:
         """Advance ``ticks`` ticks."""
         world, clock, record = self.world, self.clock, self.metrics.record
         autoscale = self.autoscaler.tick if self.autoscaler.nodes else None
+        deploys = self.deploys
         row = world.node_metrics
         scheduled = self._scheduled
         for _ in range(ticks):
@@ -66,6 +69,8 @@ class Simulation:
             while scheduled and scheduled[0][0] <= t:
                 heapq.heappop(scheduled)[2]()
             world.step(t)
+            if deploys.busy:
+                deploys.tick(t)
             if autoscale is not None:
                 autoscale(t)
             record(row, t)

@@ -220,10 +220,16 @@ def take_snapshot(sim: Simulation, instances_of: set[str] | None = None) -> Snap
             float(row[M.SATURATION]), float(row[M.AVAILABILITY]),
             health_of(float(row[M.ERROR_RATE]), float(row[M.AVAILABILITY]),
                       float(row[M.SATURATION]), ready, desired, float(row[M.RPS]))))
+    deployments = tuple(
+        DeploymentRow(r.service, r.env, r.from_version, r.to_version, r.strategy, r.progress,
+                      r.step_label if r.finished_at is None else (r.reason or r.verdict)[:40],
+                      r.verdict)
+        for r in (*sim.deploys.active.values(), *reversed(sim.deploys.finished)))
     tod = (sim.spec.start + sim.clock.now) % 86_400_000
     return Snapshot(
         t_ms=sim.clock.now, clock=format_clock(sim.clock.now), time_of_day=format_clock(tod),
         scenario=sim.spec.name, seed=sim.seed, primary_env=sim.spec.primary_environment,
         environments=tuple(topo.envs), traffic_factor=float(np.round(world.traffic.factor, 4)),
         services=tuple(services), databases=tuple(databases), caches=tuple(caches),
-        queues=tuple(queues), instances=tuple(instances), paused=sim.paused, speed=sim.speed)
+        queues=tuple(queues), instances=tuple(instances), deployments=deployments,
+        paused=sim.paused, speed=sim.speed)

@@ -276,6 +276,7 @@ class World:
             inst.leaked += self.i_leak * (dt * running)
         mem = (self.i_mem_base + self.i_mem_rps * lam + inst.leaked) * running
         inst.lam, inst.rho, inst.in_flight, inst.cpu, inst.mem = lam, rho, in_flight, cpu, mem
+        inst.p50, inst.p99 = latency[1], latency[3]
         inst.err = 1.0 - ok
 
         # 5. per-node aggregates (traffic-weighted) and end-to-end figures

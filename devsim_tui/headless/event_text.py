@@ -22,6 +22,16 @@ _FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
                                   f"restart in {d.get('restart_in_s', 0):g}s",
     "instance.restarted": lambda d: f"{d['instance']}{_where(d)} restarted "
                                     f"(restarts: {d.get('restarts', 0)})",
+    "deploy.started": lambda d: f"{d['service']}{_where(d)} {d.get('from', '?')} → "
+                                f"{d['version']} ({d['strategy']})",
+    "deploy.step": lambda d: f"{d['service']}{_where(d)} {d['version']}: {d.get('step', '')}"
+                             + (f" — analysis {d['verdict']}" if d.get("verdict") else ""),
+    "deploy.completed": lambda d: f"{d['service']}{_where(d)} now runs {d['version']} "
+                                  f"({d['strategy']})",
+    "deploy.aborted": lambda d: f"{d['service']}{_where(d)} {d['version']} aborted: "
+                                f"{d.get('reason', '')}",
+    "deploy.rolled_back": lambda d: f"{d['service']}{_where(d)} back on "
+                                    f"{d.get('to', d['version'])}",
     "command": lambda d: f"> {d['text']}\n{'':31}{'✓' if d['ok'] else '✗'} {d['reply']}",
     "db.failover": lambda d: f"{d['database']}{_where(d)}: {d['new_primary']} promoted to primary "
                              f"after {d.get('downtime_s', 0):g}s; {d['lost_writes']} writes lost "

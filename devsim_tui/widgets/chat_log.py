@@ -10,7 +10,9 @@ from engine import Event, format_clock
 __all__ = ["ChatLog"]
 
 _EVENT_STYLE = {"instance.crashed": "bold red", "db.failover": "bold yellow",
-                "instance.restarted": "green", "scale": "cyan"}
+                "instance.restarted": "green", "scale": "cyan", "deploy.aborted": "bold red",
+                "deploy.rolled_back": "yellow", "deploy.completed": "bold green",
+                "deploy.started": "cyan", "deploy.step": "cyan"}
 
 
 class ChatLog(RichLog):

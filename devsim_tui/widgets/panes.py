@@ -144,9 +144,9 @@ class DeploymentsPane(Pane):
     EMPTY = "No rollouts in progress"
 
     def columns(self, width: int) -> list[Column]:
-        return [Column("service", "service", 11), Column("versions", "from → to", 14),
-                Column("strategy", "strategy", 10), Column("progress", "done", 5, "right"),
-                Column("step", "step", 10), Column("verdict", "verdict", 9)]
+        return [Column("service", "service", 10), Column("versions", "from → to", 14),
+                Column("verdict", "verdict", 11), Column("progress", "done", 4, "right"),
+                Column("step", "step", 16), Column("strategy", "strategy", 10)]
 
     def rows(self, snapshot: Snapshot, env: str,
              trends: dict[str, tuple[float, ...]]) -> list[Row]:
@@ -154,5 +154,6 @@ class DeploymentsPane(Pane):
                                 "versions": f"{d.from_version} → {d.to_version}",
                                 "strategy": d.strategy, "progress": f"{d.progress:.0%}",
                                 "step": d.step, "verdict": d.verdict},
-                    "bad" if d.verdict in ("failed", "aborted") else "ok")
+                    "bad" if d.verdict in ("failed", "aborted") else
+                    "dim" if d.verdict == "completed" else "ok")
                 for d in snapshot.deployments if d.env == env]

@@ -39,4 +39,4 @@ def apply(sim: Simulation, command: Command) -> Reply:
     return handler(sim, command)
 
 
-from . import capacity, databases, inspect, pending, timing  # noqa: E402, F401  (registration)
+from . import capacity, databases, delivery, inspect, pending, timing  # noqa: E402, F401

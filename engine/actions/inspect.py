@@ -62,7 +62,8 @@ def status(sim: Simulation, cmd: Status) -> Reply:
         figures = _figures(sim, info.index)
         if info.kind == Kind.DATABASE:
             return _database_status(sim, info, figures)
-        return Reply(True, _line(info, figures, sim), {"target": info.name, **figures})
+        return Reply(True, _line(info, figures, sim) + _rollout(sim, info.index),
+                     {"target": info.name, **figures})
     rows = {n.name: _figures(sim, n.index) for n in topo.nodes
             if n.env == env and n.kind != Kind.EXTERNAL}
     unhealthy = {k: v for k, v in rows.items() if v["health"] != Health.OK}
@@ -80,6 +81,27 @@ def status(sim: Simulation, cmd: Status) -> Reply:
         more = f" and {len(worst) - 4} more" if len(worst) > 4 else ""
         message = f"{head}; {len(worst)} not healthy: {listed}{more}"
     return Reply(True, message, {"env": env, "components": rows})
+
+
+def _rollout(sim: Simulation, node: int) -> str:
+    """During a rollout: the new and the stable pool, side by side."""
+    from ..deploy.analysis import pool_figures
+
+    rollout = sim.deploys.active.get(node)
+    if rollout is None:
+        return ""
+    inst = sim.world.inst
+    rows = inst.rows_of(node)
+    new = rows[inst.version[rows] == rollout.new_v]
+    old = rows[inst.version[rows] != rollout.new_v]
+    parts = []
+    for label, pool in ((rollout.to_version, new), (rollout.from_version, old)):
+        err, (_, p99) = pool_figures(inst.lam[pool], inst.err[pool], inst.p50[pool],
+                                     inst.p99[pool])
+        share = float(inst.lam[pool].sum() / max(inst.lam[rows].sum(), 1e-9))
+        parts.append(f"{label}: {len(pool)} instances, {share:.0%} of traffic, errors "
+                     f"{err:.2%}, p99 {p99 * 1000:.0f} ms")
+    return f" · rolling out ({rollout.strategy}, {rollout.step_label}) — " + "; ".join(parts)
 
 
 def _rank(health: str) -> int:

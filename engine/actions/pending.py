@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..commands import (
-    Abort, Ack, Alerts, Anomalies, ChaosList, ChaosStop, Command, Deploy, History, InjectFault,
-    Promote, Reply, Rollback, Silence,
+    Ack, Alerts, Anomalies, ChaosList, ChaosStop, Command, InjectFault, Reply, Silence,
 )
 from . import handles
 
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
     from ..simulation import Simulation
 
 _CAPABILITY = {
-    Deploy: "deployments", Rollback: "deployments", Promote: "deployments",
-    Abort: "deployments", History: "deployments", InjectFault: "chaos experiments",
+    InjectFault: "chaos experiments",
     ChaosStop: "chaos experiments", ChaosList: "chaos experiments", Alerts: "alerting",
     Ack: "alerting", Silence: "alerting", Anomalies: "anomaly detection",
 }

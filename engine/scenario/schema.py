@@ -11,7 +11,7 @@ from typing import Any
 from .schema_types import REQUIRED, ListOf, MapOf, Record
 from .schema_types import Field as F
 from .spec import (
-    AutoscaleSpec, CacheSpec, DatabaseSpec, DiurnalSpec, EnvironmentSpec, ExternalSpec,
+    AutoscaleSpec, CacheSpec, DatabaseSpec, DeliverySpec, DiurnalSpec, EnvironmentSpec, ExternalSpec,
     FailoverSpec, MemorySpec, NodeOverride, QueueSpec, ReplicationSpec, RestartSpec,
     ScenarioSpec, ServiceSpec, SpikeSpec, TrafficSpec, VersionSpec,
 )
@@ -81,6 +81,26 @@ AUTOSCALE = Record(
     cls=AutoscaleSpec, checks=(_autoscale_checks,),
 )
 
+DELIVERY = Record(
+    {
+        "strategy": F("str", "rolling", "used when a deploy names none",
+                      choices=("rolling", "canary", "blue-green")),
+        "canary_steps": ListOf(F("float", None, "", min=0.1, max=100), "traffic % at each "
+                               "canary step (default 10, 25, 50)", default=(10.0, 25.0, 50.0)),
+        "pause": F("duration", 60_000, "canary: wait before each analysis", min=1000),
+        "bake": F("duration", 30_000, "rolling: wait before analysing each batch; blue-green: "
+                  "twice this on the preview", min=1000),
+        "progress_deadline": F("duration", 300_000, "abort when new instances are not ready "
+                               "by then", min=1000),
+        "max_error_increase": F("rate", 0.01, "analysis fails above stable's error rate + this"),
+        "max_latency_ratio": F("float", 1.5, "analysis fails above stable's median or p99 × this",
+                               min=1.0),
+        "max_memory_growth": F("float", 10.0, "analysis fails above this MiB/min of growth "
+                               "(a leak)", min=0),
+    },
+    cls=DeliverySpec, default={}, doc="how rollouts of this service go",
+)
+
 SERVICE = Record(
     {
         "version": F("version", "1.0.0", "the version running at the start"),
@@ -105,6 +125,7 @@ SERVICE = Record(
         ),
         "autoscale": Record(AUTOSCALE.fields, cls=AutoscaleSpec, default=None,
                             checks=AUTOSCALE.checks, doc="horizontal autoscaling"),
+        "delivery": DELIVERY,
         "versions": MapOf(VERSION, "known versions and how they behave; unknown ones are healthy",
                           key_kind="version"),
         "port": F("int", None, "the port it listens on (shown, not simulated)", min=1, max=65535),

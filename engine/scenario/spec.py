@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "AutoscaleSpec", "CacheSpec", "DatabaseSpec", "DiurnalSpec", "EnvironmentSpec",
+    "AutoscaleSpec", "CacheSpec", "DeliverySpec", "DatabaseSpec", "DiurnalSpec", "EnvironmentSpec",
     "ExternalSpec", "FailoverSpec", "MemorySpec", "NodeOverride", "QueueSpec",
     "ReplicationSpec", "RestartSpec", "ScenarioSpec", "ServiceSpec", "SpikeSpec",
     "TrafficSpec", "VersionSpec",
@@ -56,6 +56,18 @@ class AutoscaleSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliverySpec:
+    strategy: str
+    canary_steps: tuple[float, ...]
+    pause: int
+    bake: int
+    progress_deadline: int
+    max_error_increase: float
+    max_latency_ratio: float
+    max_memory_growth: float
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceSpec:
     name: str
     version: str
@@ -71,6 +83,7 @@ class ServiceSpec:
     memory: MemorySpec
     restart: RestartSpec
     autoscale: AutoscaleSpec | None
+    delivery: DeliverySpec
     versions: dict[str, VersionSpec]
     port: int | None
     tech: str

@@ -5,7 +5,8 @@ from __future__ import annotations
 from engine import Simulation, load_scenario
 from tests.conftest import build
 from engine.commands import (
-    Advance, Autoscale, Deploy, Explain, Failover, Pause, Restart, Resume, Scale, Speed, Status,
+    Advance, Autoscale, Explain, Failover, InjectFault, Pause, Restart, Resume, Scale, Speed,
+    Status,
 )
 
 
@@ -93,5 +94,5 @@ def test_time_commands() -> None:
 
 
 def test_capabilities_not_built_yet_say_so() -> None:
-    reply = sim().apply(Deploy("checkout", "2.4.0"))
+    reply = sim().apply(InjectFault("latency", "search", latency_ms=300))
     assert not reply.ok and "not simulated" in reply.message

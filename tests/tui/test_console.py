@@ -210,3 +210,22 @@ async def test_only_the_open_detail_screen_pays_for_instance_rows() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert a.bridge.snapshot().instances == ()
+
+
+async def test_a_rollout_shows_in_the_deployments_pane_and_the_chat() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        await type_command(pilot, "deploy checkout 2.4.0 as a canary")
+        assert isinstance(a.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        a.bridge.run_for(0.5)  # 30 simulated seconds: the canary is up
+        await pilot.pause()
+        rows = a.query_one("#deployments").table.rows
+        assert [(r.cells["service"], r.cells["verdict"]) for r in rows] == [
+            ("checkout", "progressing")]
+        a.bridge.run_for(1.5)
+        await pilot.pause()
+        rows = a.query_one("#deployments").table.rows
+        assert rows[0].cells["verdict"] == "aborted" and rows[0].style == "bad"
+        assert "analysis failed: error rate 8.0%" in chat_text(a).replace("\n", "")

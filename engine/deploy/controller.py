@@ -1,0 +1,390 @@
+"""Rollouts as small state machines over the instance table, one per service at a time.
+
+- **rolling**: add ``surge`` new instances (25 %, at least one), wait until they are ready,
+  bake and analyse, then remove as many old ones; repeat. Nothing is removed before its
+  replacement is ready (max unavailable 0), so a healthy rollout never dents availability.
+- **canary**: run a few new instances and give them a share of the traffic through the
+  instances' routing weights (10 % → 25 % → 50 %), analysing the new pool against the stable
+  one after each pause; then replace the stable pool.
+- **blue-green**: start a full preview stack that takes a sliver of traffic for analysis,
+  switch all traffic at once, keep the old stack for a while for an instant rollback.
+
+A failed analysis, a crash, or a batch that is not ready by the progress deadline aborts the
+rollout and rolls back: new instances go, weights return to the stable pool.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..instances import State
+from .analysis import Thresholds, judge, pool_figures
+
+if TYPE_CHECKING:
+    from ..simulation import Simulation
+
+__all__ = ["DeployController", "Revision", "Rollout"]
+
+SURGE = 0.25  # rolling: share of instances replaced per batch (max unavailable is 0)
+PREVIEW_SHARE = 0.05  # blue-green: traffic the preview stack takes for its analysis
+KEEP_OLD_MS = 300_000  # blue-green: how long the old stack stays up after the switch
+KEEP_FINISHED_MS = 600_000  # finished rollouts stay listed this long
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    number: int
+    version: str
+    at_ms: int
+    strategy: str
+    outcome: str  # running, completed, aborted, rolled back
+
+
+@dataclass
+class Rollout:
+    node: int
+    service: str
+    env: str
+    strategy: str
+    from_version: str
+    to_version: str
+    new_v: int
+    started: int
+    steps: tuple[float, ...] = ()
+    step: int = 0
+    phase: str = "start"
+    wait_until: int = 0
+    deadline: int = 0
+    verdict: str = "progressing"
+    reason: str = ""
+    rollback: bool = False
+    finished_at: int | None = None
+    batch: int = 0
+    bake_memory: tuple[float, float] = (0.0, 0.0)
+    bake_restarts: int = 0
+    keep_old_until: int | None = None
+    autoscaled: bool = False
+    figures: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def progress(self) -> float:
+        if self.finished_at is not None:
+            return 1.0 if self.verdict == "completed" else 0.0
+        if self.strategy == "canary":
+            return min(self.step / (len(self.steps) + 1), 1.0)
+        return {"start": 0.0, "switched": 0.9}.get(self.phase, 0.5)
+
+    @property
+    def step_label(self) -> str:
+        if self.strategy == "canary" and self.phase in ("bake", "start", "grow"):
+            return f"{self.steps[min(self.step, len(self.steps) - 1)]:g}% canary"
+        return self.phase
+
+
+class DeployController:
+    """Starts, advances, aborts and promotes rollouts; keeps each service's revisions."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.active: dict[int, Rollout] = {}
+        self.finished: list[Rollout] = []
+        self.history: dict[int, list[Revision]] = {}
+        for info in sim.world.topo.nodes:
+            if info.kind == "service":
+                self.history[info.index] = [Revision(1, info.version, 0, "initial", "completed")]
+
+    # -- requests ----------------------------------------------------------------------------
+    def start(self, node: int, version: str, strategy: str, weight: float | None = None,
+              rollback: bool = False) -> Rollout | str:
+        """Begin a rollout, or say why not."""
+        world, info = self.sim.world, self.sim.world.topo.nodes[node]
+        if node in self.active:
+            r = self.active[node]
+            return (f"{info.name} is already rolling out {r.to_version} ({r.strategy}, "
+                    f"{r.step_label}); 'abort {info.name}' to stop it, or wait for it")
+        rows = world.inst.rows_of(node)
+        versions = {world.versions.names[v] for v in world.inst.version[rows].tolist()}
+        current = self.current_version(node)
+        if versions == {version}:
+            return f"{info.name} already runs {version}; nothing to deploy"
+        if not len(rows):
+            return f"{info.name} has no instances (scale it up first)"
+        delivery = info.spec.delivery
+        steps = ((weight, 50.0) if weight is not None and weight < 50 else (weight,)) \
+            if weight is not None else delivery.canary_steps
+        new_v = world.versions.index(node, version, info.spec.versions)
+        rollout = Rollout(node, info.name, info.env, strategy, current, version, new_v,
+                          self.sim.now, tuple(float(s) for s in steps), rollback=rollback,
+                          deadline=self.sim.now + delivery.progress_deadline)
+        self.active[node] = rollout
+        if self.sim.autoscaler.enabled.get(node):  # hold the count steady while rolling out
+            self.sim.autoscaler.enabled[node] = False
+            rollout.autoscaled = True
+        revisions = self.history.setdefault(node, [])
+        revisions.append(Revision(len(revisions) + 1, version, self.sim.now, strategy, "running"))
+        self._emit("deploy.started", rollout, **{"from": current})
+        self.tick(self.sim.now)
+        return rollout
+
+    def abort(self, node: int, reason: str) -> str | None:
+        rollout = self.active.get(node)
+        if rollout is None:
+            return f"{self.sim.world.topo.nodes[node].name} has no rollout in progress"
+        self._abort(rollout, reason)
+        return None
+
+    def promote(self, node: int) -> str | None:
+        rollout = self.active.get(node)
+        if rollout is None:
+            return f"{self.sim.world.topo.nodes[node].name} has no rollout in progress"
+        if rollout.strategy == "rolling":
+            return "a rolling update has no pause to promote past; it is already going"
+        if rollout.phase == "switched":
+            return "it has already switched; the old stack is only kept for a rollback"
+        rollout.phase = "full" if rollout.strategy == "canary" else "switch"
+        rollout.wait_until = self.sim.now
+        self.tick(self.sim.now)
+        return None
+
+    def current_version(self, node: int) -> str:
+        done = [r for r in self.history.get(node, []) if r.outcome == "completed"]
+        return done[-1].version if done else self.sim.world.topo.nodes[node].version
+
+    def previous_version(self, node: int) -> str | None:
+        done = [r for r in self.history.get(node, []) if r.outcome == "completed"]
+        return done[-2].version if len(done) >= 2 else None
+
+    def switch_back(self, node: int) -> bool:
+        """Blue-green inside its keep window: send traffic back to the old stack at once."""
+        rollout = next((r for r in self.finished if r.node == node and r.keep_old_until
+                        and r.keep_old_until > self.sim.now), None)
+        if rollout is None:
+            return False
+        self._remove(node, new=True, rollout=rollout)
+        self._weights(node, rollout.new_v, None)
+        rollout.keep_old_until = None
+        self._close(rollout, "rolled back", "rolled back to the kept stack")
+        self._emit("deploy.rolled_back", rollout, to=rollout.from_version, instant=True)
+        return True
+
+    # -- the clock ---------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return bool(self.active or self.finished)
+
+    def tick(self, t: int) -> None:
+        for rollout in list(self.active.values()):
+            _PHASES[rollout.strategy](self, rollout, t)
+        for rollout in self.finished:
+            if rollout.keep_old_until is not None and t >= rollout.keep_old_until:
+                self._remove(rollout.node, new=False, rollout=rollout)
+                self._weights(rollout.node, rollout.new_v, None)
+                rollout.keep_old_until = None
+                self._emit("deploy.step", rollout, step="old stack removed")
+        self.finished = [r for r in self.finished if r.keep_old_until is not None
+                         or t - (r.finished_at or t) < KEEP_FINISHED_MS]
+
+    # -- strategies --------------------------------------------------------------------------
+    def _rolling(self, r: Rollout, t: int) -> None:
+        new, old = self._pools(r)
+        if r.phase == "start":
+            if not len(old):
+                return self._complete(r)
+            size = len(new) + len(old)
+            r.batch = min(max(1, math.ceil(size * SURGE)), len(old))
+            self.sim.world.lifecycle.add(r.node, r.batch, t, r.new_v)
+            r.phase, r.deadline = "surge", t + self._deadline(r)
+        elif r.phase == "surge":
+            if self._all_ready(new):
+                self._bake(r, t, self._delivery(r).bake)
+            elif t >= r.deadline:
+                self._abort(r, "progress deadline exceeded: new instances did not become "
+                               f"ready in {self._deadline(r) // 1000}s")
+        elif r.phase == "bake" and t >= r.wait_until:
+            if self._analyse(r):
+                self._remove_oldest(r.node, r.new_v, r.batch)
+                r.step += 1
+                self._emit("deploy.step", r, step=f"batch {r.step}", verdict="passed",
+                           analysis=r.figures)
+                r.phase = "start"
+
+    def _canary(self, r: Rollout, t: int) -> None:
+        new, old = self._pools(r)
+        size = len(old) or len(new)
+        if r.phase == "start":
+            weight = r.steps[r.step] / 100
+            want = max(1, math.ceil(size * weight))
+            if len(new) < want:
+                self.sim.world.lifecycle.add(r.node, want - len(new), t, r.new_v)
+            r.phase, r.deadline = "grow", t + self._deadline(r)
+        elif r.phase == "grow":
+            if self._all_ready(new):
+                self._weights(r.node, r.new_v, r.steps[r.step] / 100)
+                self._emit("deploy.step", r, step=f"{r.steps[r.step]:g}% canary",
+                           weight=r.steps[r.step])
+                self._bake(r, t, self._delivery(r).pause)
+            elif t >= r.deadline:
+                self._abort(r, "progress deadline exceeded: canary instances did not become "
+                               "ready")
+        elif r.phase == "bake" and t >= r.wait_until:
+            if self._analyse(r):
+                self._emit("deploy.step", r, step=f"{r.steps[r.step]:g}% canary",
+                           verdict="passed", analysis=r.figures)
+                r.step += 1
+                r.phase = "start" if r.step < len(r.steps) else "full"
+        elif r.phase == "full":
+            if len(new) < size:
+                self.sim.world.lifecycle.add(r.node, size - len(new), t, r.new_v)
+            r.phase, r.deadline = "replace", t + self._deadline(r)
+        elif r.phase == "replace":
+            if self._all_ready(new):
+                self._remove(r.node, new=False, rollout=r)
+                self._weights(r.node, r.new_v, None)
+                self._complete(r)
+            elif t >= r.deadline:
+                self._abort(r, "progress deadline exceeded while promoting")
+
+    def _blue_green(self, r: Rollout, t: int) -> None:
+        new, old = self._pools(r)
+        if r.phase == "start":
+            self.sim.world.lifecycle.add(r.node, len(old), t, r.new_v)
+            self._weights(r.node, r.new_v, 0.0)
+            r.phase, r.deadline = "preview", t + self._deadline(r)
+        elif r.phase == "preview":
+            if self._all_ready(new):
+                self._weights(r.node, r.new_v, PREVIEW_SHARE)
+                self._emit("deploy.step", r, step="preview", weight=PREVIEW_SHARE * 100)
+                self._bake(r, t, 2 * self._delivery(r).bake)
+            elif t >= r.deadline:
+                self._abort(r, "progress deadline exceeded: the preview stack did not become "
+                               "ready")
+        elif r.phase == "bake" and t >= r.wait_until:
+            if self._analyse(r):
+                r.phase = "switch"
+        if r.phase == "switch":
+            self._weights(r.node, r.new_v, 1.0)
+            self._emit("deploy.step", r, step="switched", verdict="passed", analysis=r.figures)
+            r.keep_old_until = t + KEEP_OLD_MS
+            r.phase = "switched"
+            self._complete(r)
+
+    # -- mechanics ---------------------------------------------------------------------------
+    def _pools(self, r: Rollout) -> tuple[np.ndarray, np.ndarray]:
+        inst = self.sim.world.inst
+        rows = inst.rows_of(r.node)
+        mask = inst.version[rows] == r.new_v
+        return rows[mask], rows[~mask]
+
+    def _all_ready(self, rows: np.ndarray) -> bool:
+        return bool(len(rows)) and bool(np.all(self.sim.world.inst.state[rows] == State.READY))
+
+    def _bake(self, r: Rollout, t: int, duration: int) -> None:
+        new, old = self._pools(r)
+        inst = self.sim.world.inst
+        r.bake_memory = (float(inst.mem[new].mean()) if len(new) else 0.0,
+                         float(inst.mem[old].mean()) if len(old) else 0.0)
+        r.bake_restarts = int(inst.restarts[new].sum())
+        r.phase, r.wait_until = "bake", t + duration
+
+    def _analyse(self, r: Rollout) -> bool:
+        inst = self.sim.world.inst
+        new, old = self._pools(r)
+        minutes = max((self.sim.now - (r.wait_until - self._bake_length(r))) / 60_000, 1e-9)
+        new_err, new_lat = pool_figures(inst.lam[new], inst.err[new], inst.p50[new], inst.p99[new])
+        old_err, old_lat = pool_figures(inst.lam[old], inst.err[old], inst.p50[old], inst.p99[old])
+        growth_new = (float(inst.mem[new].mean()) - r.bake_memory[0]) / minutes if len(new) \
+            else 0.0
+        growth_old = (float(inst.mem[old].mean()) - r.bake_memory[1]) / minutes if len(old) \
+            else 0.0
+        restarts = int(inst.restarts[new].sum()) - r.bake_restarts
+        d = self._delivery(r)
+        limits = Thresholds(d.max_error_increase, d.max_latency_ratio, d.max_memory_growth)
+        verdict = judge(new_err, old_err, new_lat, old_lat, growth_new, growth_old, restarts,
+                        limits)
+        r.figures = verdict.figures
+        if not verdict.passed:
+            self._abort(r, f"analysis failed: {verdict.reason}")
+        return verdict.passed
+
+    def _delivery(self, r: Rollout):  # noqa: ANN202 - DeliverySpec
+        return self.sim.world.topo.nodes[r.node].spec.delivery
+
+    def _deadline(self, r: Rollout) -> int:
+        return int(self._delivery(r).progress_deadline)
+
+    def _bake_length(self, r: Rollout) -> int:
+        d = self._delivery(r)
+        return {"rolling": d.bake, "canary": d.pause}.get(r.strategy, 2 * d.bake)
+
+    def _weights(self, node: int, new_v: int, new_share: float | None) -> None:
+        """Split the node's traffic: ``new_share`` to the new pool (None: everyone equal)."""
+        world = self.sim.world
+        rows = world.inst.rows_of(node)
+        if new_share is None:
+            world.inst.weight[rows] = 1.0
+        else:
+            is_new = world.inst.version[rows] == new_v
+            n_new, n_old = int(is_new.sum()), int((~is_new).sum())
+            world.inst.weight[rows[is_new]] = new_share / max(n_new, 1)
+            world.inst.weight[rows[~is_new]] = (1.0 - new_share) / max(n_old, 1)
+        world.roles_changed()
+
+    def _remove(self, node: int, *, new: bool, rollout: Rollout) -> None:
+        world = self.sim.world
+        rows = world.inst.rows_of(node)
+        mask = world.inst.version[rows] == rollout.new_v
+        doomed = rows[mask] if new else rows[~mask]
+        if len(doomed):
+            world.inst.remove(doomed)
+            world.roles_changed()
+
+    def _remove_oldest(self, node: int, new_v: int, count: int) -> None:
+        world = self.sim.world
+        rows = world.inst.rows_of(node)
+        old = rows[world.inst.version[rows] != new_v]
+        order = sorted(old.tolist(), key=lambda r: (world.inst.state[r] == State.READY,
+                                                    world.inst.ordinal[r]))
+        if order[:count]:
+            world.inst.remove(np.array(order[:count]))
+            world.roles_changed()
+
+    def _abort(self, r: Rollout, reason: str) -> None:
+        self._remove(r.node, new=True, rollout=r)
+        self._weights(r.node, r.new_v, None)
+        self._close(r, "aborted", reason)
+        self._emit("deploy.aborted", r, reason=reason, analysis=r.figures)
+        self._emit("deploy.rolled_back", r, to=r.from_version)
+
+    def _complete(self, r: Rollout) -> None:
+        self._close(r, "completed", "")
+        if r.rollback:
+            self._emit("deploy.rolled_back", r, to=r.to_version)
+        else:
+            self._emit("deploy.completed", r)
+
+    def _close(self, r: Rollout, verdict: str, reason: str) -> None:
+        r.verdict, r.reason, r.finished_at = verdict, reason, self.sim.now
+        self.active.pop(r.node, None)
+        self.finished.append(r)
+        if r.autoscaled:
+            self.sim.autoscaler.enabled[r.node] = True
+        revisions = self.history[r.node]
+        for i in range(len(revisions) - 1, -1, -1):
+            if revisions[i].outcome in ("running", "completed") and \
+                    revisions[i].version == r.to_version and revisions[i].at_ms == r.started:
+                outcome = "completed" if verdict == "completed" else verdict
+                revisions[i] = Revision(revisions[i].number, r.to_version, r.started,
+                                        r.strategy, outcome)
+                break
+
+    def _emit(self, type_: str, r: Rollout, **fields: object) -> None:
+        self.sim.world.emit(type_, service=r.service, env=r.env, version=r.to_version,
+                            strategy=r.strategy, **fields)
+
+
+_PHASES = {"rolling": DeployController._rolling, "canary": DeployController._canary,
+           "blue-green": DeployController._blue_green}
