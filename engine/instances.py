@@ -139,10 +139,6 @@ class Instances:
         hit = rows[self.ordinal[rows] == ordinal]
         return int(hit[0]) if len(hit) else None
 
-    def group_sum(self, values: np.ndarray) -> np.ndarray:
-        """Per-node sums of a per-instance column."""
-        return np.bincount(self.node, values, self.node_count)
-
     def _regroup(self) -> None:
         order = np.lexsort((self.ordinal, self.node))
         if len(order) and np.any(order != np.arange(len(order))):

@@ -17,7 +17,7 @@ from .clock import Clock
 from .commands import Command, Reply
 from .deploy import DeployController
 from .events import Event, EventBus
-from .metrics import M, MetricStore
+from .metrics import MetricStore
 from .scenario import ScenarioSpec
 from .snapshot import Snapshot, take_snapshot
 from .summary import run_summary
@@ -119,10 +119,3 @@ class Simulation:
     def summary(self) -> dict[str, Any]:
         """The run's closing figures (the ``summary`` event of DESIGN §4.2)."""
         return run_summary(self)
-
-    def metric(self, name: str, env: str | None = None) -> dict[str, float]:
-        """The latest value of one metric for every component of an environment."""
-        column = getattr(M, name.upper())
-        env = env or self.spec.primary_environment
-        return {n.name: float(self.world.node_metrics[column, n.index])
-                for n in self.world.topo.nodes if n.env == env}

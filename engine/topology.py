@@ -117,8 +117,6 @@ class Topology:
         self.write_frac = np.array([n.spec.write_ratio if n.kind == Kind.DATABASE else 0.0
                                     for n in self.nodes])
         self.read_frac = 1.0 - self.write_frac
-        self.external_error = np.array([n.spec.error_rate if n.kind == Kind.EXTERNAL else 0.0
-                                        for n in self.nodes])
         entry = dict(spec.traffic.entry)
         if not entry:
             called = {c for s in spec.services.values() for c in s.calls}

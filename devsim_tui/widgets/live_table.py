@@ -90,7 +90,6 @@ class LiveTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.rows: list[Row] = []
         self.empty = empty
-        self.rendered_lines = 0  # for benchmarks: lines rendered since mount
 
     # -- public API --------------------------------------------------------------------------
     def set_columns(self, columns: Sequence[Column]) -> None:
@@ -126,7 +125,6 @@ class LiveTable(ScrollView, can_focus=True):
         self.virtual_size = Size(min(width, self.size.width or width), len(self.rows) + 1)
 
     def render_line(self, y: int) -> Strip:
-        self.rendered_lines += 1
         width = self.size.width
         base = self.rich_style
         if y == 0:

@@ -105,7 +105,6 @@ def history(sim: Simulation, cmd: History) -> Reply:
     lines = [f"rev {r.number} {r.version} · {r.strategy} · {r.outcome} at {format_clock(r.at_ms)}"
              for r in revisions]
     return Reply(True, f"{cmd.service} revisions: " + "; ".join(lines),
-                 {"revisions": [r.__dict__ if hasattr(r, "__dict__") else
-                                {"number": r.number, "version": r.version,
+                 {"revisions": [{"number": r.number, "version": r.version, "at": r.at_ms / 1000,
                                  "strategy": r.strategy, "outcome": r.outcome}
                                 for r in revisions]})
