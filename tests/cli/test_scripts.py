@@ -86,3 +86,17 @@ def test_parse_text_and_exit_codes() -> None:
     assert "read 'chekout' as checkout" in ok.stdout
     bad = devsim("parse", "fail over checkout")
     assert bad.returncode == 2 and "not a database" in bad.stdout
+
+
+def test_deploy_events_follow_the_contract(tmp_path: Path) -> None:
+    (tmp_path / "canary.txt").write_text("wait 1m\ndeploy checkout 2.4.0 as a canary\nwait 4m\n")
+    result = devsim("run", "--script", "canary.txt", "--format", "json", cwd=tmp_path)
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    deploys = [e for e in events if e["type"].startswith("deploy.")]
+    assert [e["type"] for e in deploys] == ["deploy.started", "deploy.step", "deploy.aborted",
+                                            "deploy.rolled_back"]
+    for event in deploys:
+        assert {"service", "version", "strategy"} <= set(event)
+        assert (event["service"], event["version"], event["strategy"]) == (
+            "checkout", "2.4.0", "canary")
+    assert events[-1]["events"]["deploy.aborted"] == 1
