@@ -66,8 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
+        args_list = [*DEFAULT_ARGV, *args_list]  # `devsim --speed 60` is the console's option
     parser = build_parser()
-    args = parser.parse_args(args_list or list(DEFAULT_ARGV))
+    args = parser.parse_args(args_list)
     if args.command is None:
         parser.print_help()
         return EXIT_OK

@@ -133,3 +133,10 @@ def test_headless_paths_never_import_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_options_without_a_subcommand_belong_to_the_console() -> None:
+    result = devsim("--scenario", "nope")
+    assert result.returncode == 2
+    assert "nope: no such scenario or file" in result.stderr  # the console's own check ran
+    assert "usage" in devsim("--help").stdout
