@@ -46,6 +46,8 @@ class DevsimApp(App[None]):
         Binding("plus,equals_sign", "speed(1)", "Faster", id="faster", key_display="+"),
         Binding("minus", "speed(-1)", "Slower", id="slower", key_display="-"),
         Binding("slash", "focus_bar", "Command", id="focus-bar", key_display="/"),
+        Binding("e", "switch_env", "Env", id="switch-env",
+                tooltip="Show the next environment (commands still name theirs)"),
         Binding("f1", "help", "Help", id="help"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
@@ -159,6 +161,16 @@ class DevsimApp(App[None]):
     def action_speed(self, step: int) -> None:
         current = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.sim.speed))
         self.sim.speed = float(SPEEDS[max(0, min(len(SPEEDS) - 1, current + step))])
+        self.bridge.publish()
+
+    def action_switch_env(self) -> None:
+        envs = self.sim.world.topo.envs
+        self.env = envs[(envs.index(self.env) + 1) % len(envs)]
+        self.bridge.env = self.env
+        self.query_one(ChatLog).note(f"showing {self.env}; commands act on production unless "
+                                     f"they say otherwise (e.g. 'deploy cart 2.8.0 to {self.env}')"
+                                     if self.env != self.sim.spec.primary_environment else
+                                     f"showing {self.env}")
         self.bridge.publish()
 
     def action_focus_bar(self) -> None:

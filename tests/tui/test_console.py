@@ -229,3 +229,17 @@ async def test_a_rollout_shows_in_the_deployments_pane_and_the_chat() -> None:
         rows = a.query_one("#deployments").table.rows
         assert rows[0].cells["verdict"] == "aborted" and rows[0].style == "bad"
         assert "analysis failed: error rate 8.0%" in chat_text(a).replace("\n", "")
+
+
+async def test_e_switches_the_environment_shown() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        a.query_one("#services").table.focus()
+        await pilot.press("e")
+        await pilot.pause()
+        assert a.env == "staging"
+        rows = {r.key: r.cells["ready"] for r in a.query_one("#services").table.rows}
+        assert rows["checkout"] == "1/1"  # staging runs one of each
+        assert "staging" in str(a.query_one("#header").render())
+        await pilot.press("e")
+        assert a.env == "production"
