@@ -23,7 +23,7 @@ import numpy as np
 from .grouping import Grouper
 from .instances import Instances, Role, State
 from .lifecycle import Lifecycle
-from .metrics import M, METRIC_COUNT
+from .metrics import METRIC_COUNT, M
 from .physics.databases import Failovers, replication_lag
 from .physics.messaging import CacheWarmth, ConsumerGroups
 from .physics.propagation import Edges, timeout_share

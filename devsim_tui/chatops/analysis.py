@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .lexicon import (
-    ENVIRONMENTS, FACTOR_WORDS, NUMBER_WORDS, PERCENT_WORDS, STRATEGIES, TIME_UNITS,
+    ENVIRONMENTS,
+    FACTOR_WORDS,
+    NUMBER_WORDS,
+    PERCENT_WORDS,
+    STRATEGIES,
+    TIME_UNITS,
 )
 from .lexicon import TENS as _TENS
 from .names import NameIndex

@@ -10,17 +10,47 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from engine.commands import (
-    Abort, Ack, Advance, Alerts, Anomalies, Autoscale, ChaosList, ChaosStop, Command, Deploy,
-    Explain, Failover, Help, History, InjectFault, Pause, Promote, Restart, Resume, Rollback,
-    Scale, Silence, Speed, Status,
+    Abort,
+    Ack,
+    Advance,
+    Alerts,
+    Anomalies,
+    Autoscale,
+    ChaosList,
+    ChaosStop,
+    Command,
+    Deploy,
+    Explain,
+    Failover,
+    Help,
+    History,
+    InjectFault,
+    Pause,
+    Promote,
+    Restart,
+    Resume,
+    Rollback,
+    Scale,
+    Silence,
+    Speed,
+    Status,
 )
 
 from .faults import detect_fault
-from .lexicon import ALERT_STATES, INSTANCE_WORDS, SWITCH
-from .lexicon import VOCABULARY
+from .lexicon import ALERT_STATES, INSTANCE_WORDS, SWITCH, VOCABULARY
 from .slots import (
-    TRIGGER_WORDS, Refusal, component, leftover_refusal, count_of, durations, env_of, number, previous_word, seconds,
-    unknown_words, version_of,
+    TRIGGER_WORDS,
+    Refusal,
+    component,
+    count_of,
+    durations,
+    env_of,
+    leftover_refusal,
+    number,
+    previous_word,
+    seconds,
+    unknown_words,
+    version_of,
 )
 
 if TYPE_CHECKING:

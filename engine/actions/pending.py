@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..commands import (
-    Ack, Alerts, Anomalies, ChaosList, ChaosStop, Command, InjectFault, Reply, Silence,
+    Ack,
+    Alerts,
+    Anomalies,
+    ChaosList,
+    ChaosStop,
+    Command,
+    InjectFault,
+    Reply,
+    Silence,
 )
 from . import handles
 

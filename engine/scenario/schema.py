@@ -11,9 +11,24 @@ from typing import Any
 from .schema_types import REQUIRED, ListOf, MapOf, Record
 from .schema_types import Field as F
 from .spec import (
-    AutoscaleSpec, CacheSpec, DatabaseSpec, DeliverySpec, DiurnalSpec, EnvironmentSpec, ExternalSpec,
-    FailoverSpec, MemorySpec, NodeOverride, QueueSpec, ReplicationSpec, RestartSpec,
-    ScenarioSpec, ServiceSpec, SpikeSpec, TrafficSpec, VersionSpec,
+    AutoscaleSpec,
+    CacheSpec,
+    DatabaseSpec,
+    DeliverySpec,
+    DiurnalSpec,
+    EnvironmentSpec,
+    ExternalSpec,
+    FailoverSpec,
+    MemorySpec,
+    NodeOverride,
+    QueueSpec,
+    ReplicationSpec,
+    RestartSpec,
+    ScenarioSpec,
+    ServiceSpec,
+    SpikeSpec,
+    TrafficSpec,
+    VersionSpec,
 )
 
 __all__ = ["SCENARIO"]
