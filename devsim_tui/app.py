@@ -67,7 +67,6 @@ class DevsimApp(App[None]):
         self.session = ChatSession(sim)
         self.bridge = EngineBridge(sim, self)
         self.recent: deque[Event] = deque(maxlen=2000)
-        self.latest: SnapshotReady | None = None
 
     def compose(self) -> ComposeResult:
         yield HeaderBar(id="header")
@@ -102,7 +101,6 @@ class DevsimApp(App[None]):
     # -- engine → screen ---------------------------------------------------------------------
     @on(SnapshotReady)
     def show_snapshot(self, message: SnapshotReady) -> None:
-        self.latest = message
         self.query_one(HeaderBar).show(message.snapshot, self.env)
         with self.batch_update():
             self.query_one(PaneDeck).show(message.snapshot, self.env, message.trends)

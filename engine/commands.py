@@ -218,3 +218,9 @@ class Reply:
     ok: bool
     message: str
     data: dict[str, Any] = field(default_factory=dict)
+
+    def noted(self, notes: tuple[str, ...]) -> Reply:
+        """The same reply with what the parser assumed appended ("… (assuming checkout …)")."""
+        if not notes:
+            return self
+        return Reply(self.ok, f"{self.message} ({'; '.join(notes)})", self.data)

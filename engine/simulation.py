@@ -90,9 +90,7 @@ class Simulation:
         the command was given, before any work it set in motion (such as ``advance``) runs.
         ``notes`` (what the parser assumed) are added to the reply.
         """
-        reply = apply_command(self, command)
-        if notes:
-            reply = Reply(reply.ok, f"{reply.message} ({'; '.join(notes)})", reply.data)
+        reply = apply_command(self, command).noted(notes)
         if text is not None:
             self.record_command(text, command.intent, reply)
         deferred, self.deferred = self.deferred, None

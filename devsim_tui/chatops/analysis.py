@@ -94,7 +94,7 @@ def analyse(text: str, names: NameIndex) -> Analysis:
                 t.kind, t.value = "env", ENVIRONMENTS[t.text]
             elif t.text in STRATEGIES:
                 t.kind, t.value = "strategy", STRATEGIES[t.text]
-    _strategy_phrases(tokens)
+    tokens = _strategy_phrases(tokens)
     pattern = " ".join(_placeholder(t) for t in tokens)
     return Analysis(tokens, pattern, notes)
 
@@ -278,13 +278,15 @@ def _quantities(tokens: list[Token]) -> list[Token]:
     return merged
 
 
-def _strategy_phrases(tokens: list[Token]) -> None:
-    """'blue green' and 'rolling update' written as two words."""
-    for i in range(len(tokens) - 1):
-        pair = (tokens[i].text, tokens[i + 1].text)
-        if pair == ("blue", "green") or pair == ("red", "black"):
-            tokens[i].kind, tokens[i].value = "strategy", "blue-green"
-            tokens[i + 1].text = "-"
-        elif pair[0] in ("rolling",) and pair[1] in ("update", "upgrade", "deploy", "restart"):
-            if pair[1] != "restart":
-                tokens[i].kind, tokens[i].value = "strategy", "rolling"
+def _strategy_phrases(tokens: list[Token]) -> list[Token]:
+    """'blue green' (one strategy, the second word dropped) and 'rolling update'."""
+    out: list[Token] = []
+    for t in tokens:
+        pair = (out[-1].text, t.text) if out else ("", "")
+        if pair in (("blue", "green"), ("red", "black")):
+            out[-1].kind, out[-1].value = "strategy", "blue-green"
+            continue
+        if pair[0] == "rolling" and pair[1] in ("update", "upgrade", "deploy"):
+            out[-1].kind, out[-1].value = "strategy", "rolling"
+        out.append(t)
+    return out

@@ -61,18 +61,11 @@ class ChatSession:
     def run(self, text: str, command: Command, notes: tuple[str, ...] = ()) -> Outcome:
         """Carry out an already-parsed command (e.g. after a confirmation)."""
         if isinstance(command, Help):
-            reply = self._noted(Reply(True, help_text(command.topic), {"topic": command.topic}),
-                                notes)
+            reply = Reply(True, help_text(command.topic), {"topic": command.topic}).noted(notes)
             self.sim.record_command(text, command.intent, reply)
             return Outcome(text, command, None, reply, notes)
         reply = self.sim.apply(command, text, notes)
         return Outcome(text, command, None, reply, notes)
-
-    @staticmethod
-    def _noted(reply: Reply, notes: tuple[str, ...]) -> Reply:
-        if not notes:
-            return reply
-        return Reply(reply.ok, f"{reply.message} ({'; '.join(notes)})", reply.data)
 
     def _sync(self) -> None:
         world = self.sim.world

@@ -17,7 +17,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -82,8 +81,7 @@ def pane_refresh(instances: int, rounds: int) -> dict[str, float]:
     from engine import Simulation, parse_scenario
 
     fleet = make_fleet(instances)
-    with tempfile.TemporaryDirectory():
-        sim = Simulation(parse_scenario(fleet.yaml, "<fleet>"), seed=7)
+    sim = Simulation(parse_scenario(fleet.yaml, "<fleet>"), seed=7)
     sim.step(120)
     app = DevsimApp(sim, autostart=False)
     figures: dict[str, list[float]] = {"snapshot": [], "panes": [], "frame": []}
