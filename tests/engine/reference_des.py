@@ -89,7 +89,8 @@ class _Request:
 
     __slots__ = ("svc", "t0", "counted", "triggered", "event")
 
-    def __init__(self, svc: _Service, t0: float, counted: bool, event: simpy.Event | None):
+    def __init__(self, svc: _Service, t0: float, counted: bool,
+                 event: simpy.Event | None) -> None:
         self.svc = svc
         self.t0 = t0
         self.counted = counted
@@ -162,7 +163,9 @@ class _Service:
         self.waited = 0  # … of which had to wait for it
         self.wait_sum = 0.0
         self.latencies: list[float] = []
-        # time integrals over the window (see _Sim.tail)
+        # time integrals over the window [start, end): something that begins at t₀ and ends
+        # at t₁ adds tail(t₀) and subtracts tail(t₁), tail(t) = max(0, end − max(t, start)),
+        # which leaves exactly its overlap with the window, without any polling
         self.busy_area = 0.0
         self.in_system_area = 0.0
 
@@ -197,12 +200,6 @@ class _Sim:
                 raise ValueError(f"entry into unknown service {name!r}")
             if rate > 0:
                 self.entry[name] = float(rate)
-
-    # -- bookkeeping ------------------------------------------------------------------------
-    def tail(self, t: float) -> float:
-        """The part of the window [start, end) from ``t`` on. A quantity that rises at t₀ and
-        falls at t₁ adds tail(t₀) − tail(t₁): exactly its overlap with the window."""
-        return max(0.0, self.end - max(t, self.start))
 
     # -- processes --------------------------------------------------------------------------
     def source(self, svc: _Service, rate: float) -> Generator[simpy.Event, Any, None]:
@@ -266,7 +263,7 @@ class _Sim:
             svc.waited += waited
             svc.wait_sum += now - t0
         start, end = self.start, self.end
-        svc.busy_area += max(0.0, end - max(now, start))  # see tail()
+        svc.busy_area += max(0.0, end - max(now, start))  # tail(now), see _Service
         yield env.timeout(rng.expovariate(svc.rate))
         svc.busy_area -= max(0.0, end - max(env.now, start))
         res.release(req)
@@ -319,6 +316,7 @@ class _Sim:
         env = self.env
         for attempt in range(call.retries + 1):
             ev = self.request(call.callee)
+            assert ev is not None  # awaited, so there is an answer event
             if call.timeout is not None:
                 ev = self.within(ev, call.timeout, call.deadlines)
             if (yield ev):

@@ -95,7 +95,7 @@ def test_mm1_sojourn_time_is_exponential_with_rate_mu_minus_lambda(mm1: dict[str
 @pytest.fixture(scope="module")
 def mmc() -> dict[str, float]:
     return simulate({"entry": {"A": 300.0}, "services": {"A": svc(400.0, workers=4)}},
-                    duration=200, seed=12)["A"]
+                    duration=600, seed=12)["A"]
 
 
 def test_mmc_waiting_matches_erlang_c(mmc: dict[str, float]) -> None:
@@ -164,7 +164,7 @@ def retries() -> Stats:
                      calls={"Q": {"weight": 1.0, "retries": 2, "backoff": 0.01}}),
             "Q": svc(1000.0, workers=10, error_rate=0.5, timeout=5.0),
         },
-    }, duration=60, seed=15)
+    }, duration=40, seed=15)
 
 
 def test_retries_multiply_callee_traffic_and_divide_failures(retries: Stats) -> None:
@@ -178,13 +178,20 @@ def test_retries_multiply_callee_traffic_and_divide_failures(retries: Stats) -> 
 def timeouts() -> Stats:
     fast = {"capacity": 1e5, "workers": 100}  # own service time Exp(mean 1 ms), no waiting
     return simulate({
-        "entry": {"P": 50.0, "T": 50.0},
+        "entry": {"P": 50.0, "T": 50.0, "U": 50.0, "X": 500.0},
         "services": {
             # every attempt of P's call times out at 0.1 s: 3 attempts, 2 back-offs of 0.05 s
             "P": {**fast, "calls": {"Q": {"timeout": 0.1, "retries": 2, "backoff": 0.05}}},
             "Q": {**fast, "latency": 0.2, "timeout": 5.0},
-            # T answers at its own timeout, before its latency is over
-            "T": {**fast, "latency": 0.2, "timeout": 0.1},
+            # T answers at its own timeout, before its latency is over; its calls still go out
+            "T": {**fast, "latency": 0.2, "timeout": 0.1, "calls": {"V": 1.0}},
+            "V": fast,
+            # U's first call always fails; it still makes the second
+            "U": {**fast, "calls": {"F": 1.0, "G": 1.0}},
+            "F": {**fast, "error_rate": 1.0},
+            "G": fast,
+            # an external API: lognormal delay, median 50 ms, p99 500 ms; own time ≈ 0.1 ms
+            "X": {"capacity": 1e6, "workers": 100, "latency": 0.05, "latency_p99": 0.5},
         },
     }, duration=30, warmup=5, seed=16)
 
@@ -206,6 +213,24 @@ def test_service_timeout_answers_at_exactly_the_timeout(timeouts: Stats) -> None
     assert t["timed_out"] == t["throughput"] == t["arrivals"]
     assert t["p50"] == t["p99"] == 0.1
     assert t["mean"] == pytest.approx(0.1, rel=1e-12)
+    # the work goes on in the background, calls included
+    assert timeouts["V"]["arrivals"] == pytest.approx(t["arrivals"], rel=0.03)
+
+
+def test_external_latency_is_lognormal_with_the_given_median_and_p99(timeouts: Stats) -> None:
+    x = timeouts["X"]
+    sigma = math.log(0.5 / 0.05) / 2.3263478740408408  # z(0.99)
+    assert x["p50"] == pytest.approx(0.05, rel=0.05)
+    assert x["p99"] == pytest.approx(0.5, rel=0.10)
+    assert x["mean"] == pytest.approx(0.05 * math.exp(sigma**2 / 2), rel=0.05)
+
+
+def test_a_failed_call_fails_the_caller_which_still_makes_its_other_calls(
+        timeouts: Stats) -> None:
+    u = timeouts["U"]
+    assert u["error_rate"] == 1.0
+    assert timeouts["F"]["arrivals"] == pytest.approx(u["admitted"], rel=0.03)
+    assert timeouts["G"]["arrivals"] == pytest.approx(u["admitted"], rel=0.03)
 
 
 # -- fan-out: the tail at scale ------------------------------------------------------------------
