@@ -49,8 +49,11 @@ _COLUMNS: dict[str, tuple[type, float]] = {
     "leaked": (np.float64, 0.0),  # MiB leaked since start
     "backlog": (np.float64, 0.0),  # requests queued beyond the stationary queue
     "lag": (np.float64, 0.0),  # replication lag in seconds (replicas)
+    "unapplied": (np.float64, 0.0),  # writes acknowledged by the primary, not applied here
+    "probe_failures": (np.int32, 0),  # consecutive failed liveness probes
     # outputs of the last tick
     "lam": (np.float64, 0.0),
+    "lam_smooth": (np.float64, 0.0),  # arrivals/s smoothed over seconds (what overloads)
     "rho": (np.float64, 0.0),
     "err": (np.float64, 0.0),
     "cpu": (np.float64, 0.0),
@@ -82,7 +85,10 @@ class Instances:
     leaked: np.ndarray
     backlog: np.ndarray
     lag: np.ndarray
+    unapplied: np.ndarray
+    probe_failures: np.ndarray
     lam: np.ndarray
+    lam_smooth: np.ndarray
     rho: np.ndarray
     err: np.ndarray
     cpu: np.ndarray

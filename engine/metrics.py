@@ -1,9 +1,12 @@
 """Metrics in bounded ring buffers: fine recent resolution, coarser history.
 
-Every tick the world hands over one row per metric (``M`` names them), one column per node. Three tiers keep
-it: every second for 15 minutes, 15-second means for 6 hours, 5-minute means for 7 days —
-memory is fixed by the tier sizes, whatever the run length. ``RunTotals`` keeps what the run
-summary needs exactly (request and failure counts, a latency histogram for the run's p99).
+Every tick the world hands over one row per metric (``M`` names them), one column per node,
+and one latency histogram per node (``physics.histogram`` buckets). Three tiers keep them:
+every second for 15 minutes, 15-second means for 6 hours, 5-minute means for 7 days — memory
+is fixed by the tier sizes, whatever the run length. Histograms are kept (as sums) in the first
+two tiers, so a percentile over any window up to six hours is computed from the merged counts
+of that window, never by averaging percentiles. ``RunTotals`` keeps what the run summary needs
+exactly: request and failure counts and the run's whole latency histogram.
 """
 
 from __future__ import annotations
@@ -12,12 +15,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .physics.histogram import B as HIST_B
+from .physics.histogram import quantile
+
 __all__ = ["M", "METRIC_COUNT", "METRIC_NAMES", "MetricStore", "RunTotals", "Tier"]
 
 METRIC_NAMES = (
     "rps", "error_rate", "latency_mean_ms", "p50_ms", "p95_ms", "p99_ms", "cpu", "memory_mib",
     "saturation", "availability", "ready", "in_flight", "replication_lag_s", "queue_lag",
-    "hit_ratio",
+    "hit_ratio", "queue_lag_s", "connections", "rejected_rps", "retry_rps", "requests",
+    "failed",
 )
 METRIC_COUNT = len(METRIC_NAMES)
 
@@ -26,7 +33,8 @@ class M:
     """Row indices of the metric table."""
 
     RPS, ERROR_RATE, LATENCY_MEAN, P50, P95, P99, CPU, MEMORY, SATURATION, AVAILABILITY, \
-        READY, IN_FLIGHT, REPLICATION_LAG, QUEUE_LAG, HIT_RATIO = range(METRIC_COUNT)
+        READY, IN_FLIGHT, REPLICATION_LAG, QUEUE_LAG, HIT_RATIO, QUEUE_LAG_S, CONNECTIONS, \
+        REJECTED, RETRIES, REQUESTS, FAILED = range(METRIC_COUNT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,20 +47,33 @@ DEFAULT_TIERS = (Tier(1000, 900), Tier(15_000, 1440), Tier(300_000, 2016))
 
 
 class _Ring:
-    """A fixed-size circular buffer of (metric × node) samples and their times."""
+    """A fixed-size circular buffer of (metric × node) samples and their times, and optionally
+    of (node × bucket) latency counts."""
 
-    def __init__(self, length: int, shape: tuple[int, int]) -> None:
+    def __init__(self, length: int, shape: tuple[int, int], buckets: int = 0) -> None:
         self.length = length
         self.data = np.zeros((length, *shape), dtype=np.float32)
+        self.hist = np.zeros((length, shape[1], buckets), dtype=np.float32) if buckets else None
         self.times = np.zeros(length, dtype=np.int64)
         self.written = 0
 
-    def push(self, row: np.ndarray, t: int) -> int:
+    def push(self, row: np.ndarray, t: int, counts: np.ndarray | None = None) -> int:
         i = self.written % self.length
         self.data[i] = row
+        if self.hist is not None and counts is not None:
+            self.hist[i] = counts
         self.times[i] = t
         self.written += 1
         return i
+
+    def counts(self, since: int) -> np.ndarray | None:
+        """Latency counts per node summed over the samples after ``since``."""
+        if self.hist is None:
+            return None
+        n = min(self.written, self.length)
+        order = (np.arange(self.written - n, self.written)) % self.length
+        keep = order[self.times[order] > since]
+        return self.hist[keep].sum(axis=0, dtype=np.float64)
 
     def window(self, since: int, column: int, node: int) -> tuple[np.ndarray, np.ndarray]:
         """Times and values of one metric of one node after ``since``, oldest first."""
@@ -81,18 +102,19 @@ class MetricStore:
             steps.append(max(steps[-1], tier.resolution_ms // tick_ms))
         self.blocks = [steps[i + 1] // steps[i] for i in range(len(steps) - 1)] + [1]
         self.rings = []
-        for tier, block in zip(tiers, self.blocks, strict=True):
+        for level, (tier, block) in enumerate(zip(tiers, self.blocks, strict=True)):
             length = -(-tier.length // block) * block
-            self.rings.append(_Ring(length, shape))
+            self.rings.append(_Ring(length, shape, HIST_B if level < 2 else 0))
         self.steps = steps
         self.span_ms = [s * tick_ms * r.length for s, r in zip(steps, self.rings, strict=True)]
         self.totals = RunTotals(nodes)
         self._totals_at = 0  # fine samples already counted in the totals
 
-    def record(self, row: np.ndarray, t: int) -> None:
-        """Keep one tick's metric table."""
+    def record(self, row: np.ndarray, t: int, counts: np.ndarray) -> None:
+        """Keep one tick's metric table and latency histograms."""
         fine = self.rings[0]
-        fine.push(row, t)
+        fine.push(row, t, counts)
+        self.totals.latency += counts
         if len(self.rings) > 1 and fine.written % self.blocks[0] == 0:
             self._count_totals()
             self._roll_up(0)
@@ -102,7 +124,8 @@ class MetricStore:
         block = self.blocks[level]
         end = below.written % below.length or below.length
         mean = below.data[end - block:end].mean(axis=0)
-        above.push(mean, int(below.times[end - 1]))
+        counts = below.hist[end - block:end].sum(axis=0) if below.hist is not None else None
+        above.push(mean, int(below.times[end - 1]), counts)
         if level + 2 < len(self.rings) and above.written % self.blocks[level + 1] == 0:
             self._roll_up(level + 1)
 
@@ -131,53 +154,56 @@ class MetricStore:
                 return times, values.astype(np.float64)
         raise AssertionError("unreachable")
 
+    def window_counts(self, window_ms: int, now: int) -> np.ndarray:
+        """Latency counts per node (node × bucket) over the last ``window_ms``, merged from
+        the finest tier with histograms that covers the window."""
+        for ring, span in zip(self.rings, self.span_ms, strict=True):
+            if ring.hist is not None and (span >= window_ms or ring is self.rings[1]):
+                counts = ring.counts(now - window_ms)
+                assert counts is not None
+                return counts
+        raise AssertionError("unreachable")
+
+    def recent(self, window_ms: int, now: int) -> dict[str, np.ndarray]:
+        """Per-node figures over the last ``window_ms`` from counts, as a dashboard panel with
+        that range shows them: rps, error rate, p50 and p99 (ms)."""
+        fine = self.rings[0]
+        n = min(fine.written, fine.length)
+        order = np.arange(fine.written - n, fine.written) % fine.length
+        keep = order[fine.times[order] > now - window_ms]
+        requests = fine.data[keep, M.REQUESTS].sum(axis=0, dtype=np.float64)
+        failed = fine.data[keep, M.FAILED].sum(axis=0, dtype=np.float64)
+        counts = self.window_counts(window_ms, now)
+        span = max(len(keep), 1) * self.dt
+        return {"rps": requests / span,
+                "error_rate": failed / np.maximum(requests, 1.0),
+                "p50_ms": quantile(counts, 0.5) * 1000, "p99_ms": quantile(counts, 0.99) * 1000,
+                "requests": requests}
+
+    def window_quantile_ms(self, node: int, q: float, window_ms: int, now: int) -> float:
+        """The q-quantile of one node's latency over the last ``window_ms`` (ms)."""
+        return float(quantile(self.window_counts(window_ms, now)[node], q)[0] * 1000)
+
     def nbytes(self) -> int:
-        return sum(r.data.nbytes + r.times.nbytes for r in self.rings) + self.totals.nbytes()
-
-
-# Latency histogram edges for the run's percentiles: 0.1 ms … ~100 s, 10 per decade.
-_EDGES_S = np.logspace(-4, 2, 61)
+        return sum(r.data.nbytes + r.times.nbytes + (r.hist.nbytes if r.hist is not None else 0)
+                   for r in self.rings) + self.totals.nbytes()
 
 
 class RunTotals:
-    """Run-long counts per node, for availability, error rate and p99 over the run.
-
-    Request and failure counts are sums of λ·dt. Latency goes into a histogram: each block's
-    traffic-weighted p50 and p99 give a shifted-exponential tail (P(T > x) = exp(−(x − a)/b)
-    through both points) along which the block's requests are spread.
-    """
+    """Run-long counts per node: requests, failures and the whole latency histogram."""
 
     def __init__(self, nodes: int) -> None:
-        self.lam_sum = np.zeros(nodes)  # Σ λ over ticks
-        self.weighted = np.zeros((6, nodes))  # Σ λ·x for the first six metric rows
-        self.slower = np.zeros((nodes, len(_EDGES_S)))  # requests slower than each edge
-        self.dt = 1.0
+        self.requests = np.zeros(nodes)
+        self.failed = np.zeros(nodes)
+        self.latency = np.zeros((nodes, HIST_B))
 
     def add_block(self, rows: np.ndarray, dt: float) -> None:
         """Count a block of ticks (ticks × metrics × nodes)."""
-        self.dt = dt
-        lam = rows[:, M.RPS].astype(np.float64)
-        lam_block = lam.sum(axis=0)
-        part = np.einsum("kms,ks->ms", rows[:, :6].astype(np.float64), lam)
-        self.lam_sum += lam_block
-        self.weighted += part
-        n = np.maximum(lam_block, 1e-12)
-        p50_s, p99_s = part[M.P50] / n / 1000, part[M.P99] / n / 1000
-        b = np.maximum((p99_s - p50_s) / np.log(50.0), 1e-9)
-        a = p50_s - b * np.log(2.0)
-        tail = np.exp(-np.maximum(_EDGES_S[None, :] - a[:, None], 0.0) / b[:, None])
-        self.slower += (lam_block * dt)[:, None] * tail
-
-    @property
-    def requests(self) -> np.ndarray:
-        return self.lam_sum * self.dt
-
-    @property
-    def failed(self) -> np.ndarray:
-        return self.weighted[M.ERROR_RATE] * self.dt
+        self.requests += rows[:, M.REQUESTS].sum(axis=0, dtype=np.float64)
+        self.failed += rows[:, M.FAILED].sum(axis=0, dtype=np.float64)
 
     def nbytes(self) -> int:
-        return self.lam_sum.nbytes + self.weighted.nbytes + self.slower.nbytes
+        return self.requests.nbytes + self.failed.nbytes + self.latency.nbytes
 
     def availability(self) -> np.ndarray:
         return np.where(self.requests > 0, 1.0 - self.failed / np.maximum(self.requests, 1e-12),
@@ -188,24 +214,4 @@ class RunTotals:
 
     def quantile_ms(self, q: float) -> np.ndarray:
         """The q-quantile of latency over the whole run, per node (ms)."""
-        share = self.slower / np.maximum(self.requests, 1e-12)[:, None]  # P(T > edge)
-        target = 1.0 - q
-        out = np.zeros(len(self.requests))
-        for i in range(len(out)):
-            if self.requests[i] <= 0:
-                continue
-            above = np.flatnonzero(share[i] <= target)
-            if not len(above):
-                out[i] = _EDGES_S[-1] * 1000
-                continue
-            k = int(above[0])
-            if k == 0:
-                out[i] = _EDGES_S[0] * 1000
-                continue
-            # interpolate log-linearly between the edges around the target
-            s0, s1 = share[i, k - 1], share[i, k]
-            frac = (np.log(s0) - np.log(target)) / max(np.log(s0) - np.log(max(s1, 1e-300)), 1e-12)
-            out[i] = float(np.exp(np.log(_EDGES_S[k - 1]) + frac * (np.log(_EDGES_S[k])
-                                                                    - np.log(_EDGES_S[k - 1]))))
-            out[i] *= 1000
-        return out
+        return quantile(self.latency, q) * 1000

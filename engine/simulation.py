@@ -20,7 +20,10 @@ from .events import Event, EventBus
 from .metrics import MetricStore
 from .scenario import ScenarioSpec
 from .snapshot import Snapshot, take_snapshot
+from .lifecycle import Lifecycle
+from .physics.databases import Failovers
 from .summary import run_summary
+from .tick import Tick
 from .world import World
 
 __all__ = ["Simulation"]
@@ -39,7 +42,12 @@ class Simulation:
         self.seed = spec.seed if seed is None else seed
         self.clock = Clock(spec.tick)
         self.bus = EventBus()
-        self.world = World(spec, self.seed, emit=self._publish)
+        self.world = world = World(spec, self.seed, emit=self._publish)
+        world.lifecycle = Lifecycle(world)
+        world.failovers = Failovers(world)
+        world.lifecycle.refresh_due()
+        self.tick = Tick(world)
+        self.tick.settle()
         self.metrics = MetricStore(self.world.topo.size, spec.tick)
         self.autoscaler = Autoscaler(self)
         self.deploys = DeployController(self)
@@ -61,19 +69,21 @@ class Simulation:
         """Advance ``ticks`` ticks."""
         world, clock, record = self.world, self.clock, self.metrics.record
         autoscale = self.autoscaler.tick if self.autoscaler.nodes else None
-        deploys = self.deploys
-        row = world.node_metrics
+        deploys, tick, lifecycle = self.deploys, self.tick, world.lifecycle
+        row, flow = world.node_metrics, world.flow
         scheduled = self._scheduled
         for _ in range(ticks):
             t = clock.advance()
             while scheduled and scheduled[0][0] <= t:
                 heapq.heappop(scheduled)[2]()
-            world.step(t)
+            world.now = t
+            lifecycle.tick(t)
+            tick(t)
             if deploys.busy:
                 deploys.tick(t)
             if autoscale is not None:
                 autoscale(t)
-            record(row, t)
+            record(row, t, flow.latency_counts)
 
     def schedule(self, t_ms: int, action: Callable[[], None]) -> None:
         """Run ``action`` at simulated time ``t_ms`` (now, if that is not in the future)."""

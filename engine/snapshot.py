@@ -198,7 +198,9 @@ def take_snapshot(sim: Simulation, instances_of: set[str] | None = None) -> Snap
             nodes = tuple(DatabaseNodeRow(
                 world.instance_name(r), Role(inst.role[r]).name.lower(),
                 State(inst.state[r]).name.lower(), float(inst.lag[r]),
-                float(inst.in_flight[r]), int(info.spec.max_connections), float(inst.lam[r]))
+                float(min(world.connections_wanted[info.index] / max(len(rows), 1),
+                          info.spec.max_connections)),
+                int(info.spec.max_connections), float(inst.lam[r]))
                 for r in rows.tolist())
             status = "failing over" if info.index in world.failovers.pending else (
                 health_of(float(row[M.ERROR_RATE]), float(row[M.AVAILABILITY]),
@@ -229,7 +231,7 @@ def take_snapshot(sim: Simulation, instances_of: set[str] | None = None) -> Snap
     return Snapshot(
         t_ms=sim.clock.now, clock=format_clock(sim.clock.now), time_of_day=format_clock(tod),
         scenario=sim.spec.name, seed=sim.seed, primary_env=sim.spec.primary_environment,
-        environments=tuple(topo.envs), traffic_factor=float(np.round(world.traffic.factor, 4)),
+        environments=tuple(topo.envs), traffic_factor=float(np.round(sim.tick.traffic.factor, 4)),
         services=tuple(services), databases=tuple(databases), caches=tuple(caches),
         queues=tuple(queues), instances=tuple(instances), deployments=deployments,
         paused=sim.paused, speed=sim.speed)

@@ -133,16 +133,38 @@ class Topology:
         self.mem_limit = np.array([m.limit if m else np.inf for m in mem])
         self.cpu_idle = np.array([getattr(n.spec, "cpu_idle", 0.02) for n in self.nodes])
         self.startup = np.array([getattr(n.spec, "startup", 0) for n in self.nodes], dtype=np.int64)
+        self.workers = np.array([max(int(getattr(n.spec, "workers", 1) or 1), 1)
+                                 for n in self.nodes], dtype=np.float64)
+        self.warmup = np.array([getattr(n.spec, "warmup", 0) / 1000 for n in self.nodes])
+        self.is_cache = self.kind == Kind.CACHE
+        self.is_queue = self.kind == Kind.QUEUE
+        self.is_external = self.kind == Kind.EXTERNAL
+        # externals: latency is the median; p99 defaults to four times it
+        self.ext_p99 = np.array([(getattr(n.spec, "p99", None) or 4 * n.spec.latency) / 1000
+                                 if n.kind == Kind.EXTERNAL else 0.0 for n in self.nodes])
+        self.rate_limit = np.array([n.spec.capacity if n.kind == Kind.EXTERNAL else np.inf
+                                    for n in self.nodes])
+        self.hit_target = np.array([n.spec.hit_ratio if n.kind == Kind.CACHE else 0.0
+                                    for n in self.nodes])
+        self.cache_warmup = np.array([n.spec.warmup / 1000 if n.kind == Kind.CACHE else 1.0
+                                      for n in self.nodes])
+        self.parallel = np.array([getattr(n.spec, "calls_mode", "sequential") == "parallel"
+                                  for n in self.nodes])
+        self.pool_size = np.array([float(getattr(n.spec, "pool_size", 10)) for n in self.nodes])
+        self.max_connections = np.array([float(n.spec.max_connections)
+                                         if n.kind == Kind.DATABASE else np.inf
+                                         for n in self.nodes])
 
     def _edges(self) -> None:
-        src, dst, weight, cache_of = [], [], [], []
+        rows: list[tuple[int, int, float, int, Any]] = []  # src, dst, weight, cache, policy
         self.consumers: list[tuple[int, int]] = []  # (queue node, consumer node)
         for n in self.nodes:
             if n.kind == Kind.SERVICE:
+                policies = getattr(n.spec, "call_policies", {}) or {}
                 for callee, w in n.spec.calls.items():
                     j = self.by_key.get((n.env, callee))
                     if j is not None:
-                        src.append(n.index), dst.append(j), weight.append(w), cache_of.append(-1)
+                        rows.append((n.index, j, w, -1, policies.get(callee)))
                 if n.spec.consumes:
                     q = self.by_key.get((n.env, n.spec.consumes))
                     if q is not None:
@@ -150,14 +172,44 @@ class Topology:
             elif n.kind == Kind.CACHE and n.spec.backing:
                 j = self.by_key.get((n.env, n.spec.backing))
                 if j is not None:
-                    src.append(n.index), dst.append(j)
-                    weight.append(1 - n.spec.hit_ratio), cache_of.append(n.index)
-        order = np.argsort(np.array(src, dtype=np.int64), kind="stable")
-        self.edge_src = np.array(src, dtype=np.int64)[order]
-        self.edge_dst = np.array(dst, dtype=np.int64)[order]
-        self.edge_weight = np.array(weight, dtype=np.float64)[order]
-        self.edge_cache = np.array(cache_of, dtype=np.int64)[order]
+                    rows.append((n.index, j, 1 - n.spec.hit_ratio, n.index, None))
+        rows.sort(key=lambda r: r[0])
+        self.edge_src = np.array([r[0] for r in rows], dtype=np.int64)
+        self.edge_dst = np.array([r[1] for r in rows], dtype=np.int64)
+        self.edge_weight = np.array([r[2] for r in rows], dtype=np.float64)
+        self.edge_cache = np.array([r[3] for r in rows], dtype=np.int64)
+        policy = [r[4] for r in rows]
+        callee_timeout = self.timeout[self.edge_dst] if rows else np.zeros(0)
+        self.edge_timeout = np.array([
+            (p.timeout / 1000 if p is not None and p.timeout is not None else float(ct))
+            for p, ct in zip(policy, callee_timeout, strict=True)])
+        self.edge_retries = np.array([p.retries if p is not None else 0 for p in policy],
+                                     dtype=np.int64)
+        self.edge_backoff = np.array([p.backoff / 1000 if p is not None else 0.05
+                                      for p in policy])
+        self.edge_budget = np.array([p.retry_budget if p is not None else 0.2 for p in policy])
+        self.edge_parallel = np.array([
+            (p.mode == "parallel") if p is not None and p.mode is not None
+            else bool(self.parallel[s]) for p, s in zip(policy, self.edge_src.tolist(),
+                                                         strict=True)], dtype=bool)
+        self.edge_breaker = [p.breaker if p is not None else None for p in policy]
         self.depth = self._depth()
+        self.level = self._levels()
+
+    def _levels(self) -> np.ndarray:
+        """Each node's distance from the entry points along calls (and cache misses): callers
+        always come before their callees, so load can flow down a tick in one pass."""
+        level = np.zeros(self.size, dtype=np.int64)
+        for _ in range(self.size):
+            if not len(self.edge_src):
+                break
+            pushed = np.maximum(level[self.edge_dst], level[self.edge_src] + 1)
+            new = level.copy()
+            np.maximum.at(new, self.edge_dst, pushed)
+            if np.array_equal(new, level):
+                break
+            level = new
+        return level
 
     def _depth(self) -> int:
         """Longest call chain, in hops: how many ticks a change needs to cross the estate."""

@@ -30,10 +30,10 @@ def failover(sim: Simulation, cmd: Failover) -> Reply:
     if refusal is not None:
         return Reply(False, f"cannot fail over {cmd.database}: {refusal}")
     lag_ms = float(inst.lag[best]) * 1000 if best is not None else 0.0
-    writes = float(world.node_lam[info.index] * world.topo.write_frac[info.index])
+    behind = float(inst.unapplied[best]) if best is not None else 0.0
     sync = info.spec.replication.mode == "sync"
     risk = "no writes lost (synchronous replication)" if sync else (
-        f"up to ~{writes * lag_ms / 1000:.0f} writes in its {lag_ms:.0f} ms lag window may be lost")
+        f"the {behind:.0f} writes it has not applied ({lag_ms:.0f} ms of lag) will be lost")
     promote = format_duration(info.spec.failover.promotion)
     name = world.instance_name(best) if best is not None else "?"
     return Reply(True, f"failing over {cmd.database}: primary fenced, promoting {name} in about "

@@ -25,17 +25,25 @@ if TYPE_CHECKING:
 
 ERROR_NOTABLE = 0.01
 SLOW_FACTOR = 1.5
+WINDOW_MS = 60_000  # what status and explain look back over, as a one-minute dashboard does
 
 
-def _figures(sim: Simulation, node: int) -> dict[str, Any]:
+def _recent(sim: Simulation) -> dict[str, np.ndarray]:
+    return sim.metrics.recent(WINDOW_MS, sim.now)
+
+
+def _figures(sim: Simulation, node: int, recent: dict[str, np.ndarray] | None = None,
+             ) -> dict[str, Any]:
+    recent = recent or _recent(sim)
     row = sim.world.node_metrics[:, node]
     ready, desired = int(row[M.READY]), int(sim.world.inst.counts[node])
+    err, rps = float(recent["error_rate"][node]), float(recent["rps"][node])
     return {
-        "rps": round(float(row[M.RPS]), 2), "p99_ms": round(float(row[M.P99]), 1),
-        "error_rate": round(float(row[M.ERROR_RATE]), 5), "ready": ready, "desired": desired,
+        "rps": round(rps, 2), "p99_ms": round(float(recent["p99_ms"][node]), 1),
+        "error_rate": round(err, 5), "ready": ready, "desired": desired,
         "cpu": round(float(row[M.CPU]), 3),
-        "health": health_of(float(row[M.ERROR_RATE]), float(row[M.AVAILABILITY]),
-                            float(row[M.SATURATION]), ready, desired, float(row[M.RPS])).value,
+        "health": health_of(err, 1.0 - err, float(row[M.SATURATION]), ready, desired,
+                            rps).value,
     }
 
 
@@ -64,10 +72,11 @@ def status(sim: Simulation, cmd: Status) -> Reply:
             return _database_status(sim, info, figures)
         return Reply(True, _line(info, figures, sim) + _rollout(sim, info.index),
                      {"target": info.name, **figures})
-    rows = {n.name: _figures(sim, n.index) for n in topo.nodes
+    recent = _recent(sim)
+    rows = {n.name: _figures(sim, n.index, recent) for n in topo.nodes
             if n.env == env and n.kind != Kind.EXTERNAL}
     unhealthy = {k: v for k, v in rows.items() if v["health"] != Health.OK}
-    entry = sum(float(sim.world.node_metrics[M.RPS, n.index]) for n in topo.nodes
+    entry = sum(float(recent["rps"][n.index]) for n in topo.nodes
                 if n.env == env and topo.entry_share[n.index] > 0)
     head = f"{env} at {format_clock(sim.now)}: {len(rows)} components, {entry:.0f} rps in"
     if not unhealthy:
@@ -94,11 +103,14 @@ def _rollout(sim: Simulation, node: int) -> str:
     rows = inst.rows_of(node)
     new = rows[inst.version[rows] == rollout.new_v]
     old = rows[inst.version[rows] != rollout.new_v]
+    readings = sim.deploys.readings(rollout)
+    start = rollout.bake_counts or ((0.0, 0.0, np.zeros_like(readings[0][2])),) * 2
+    total = max(readings[0][0] - start[0][0] + readings[1][0] - start[1][0], 1e-9)
     parts = []
-    for label, pool in ((rollout.to_version, new), (rollout.from_version, old)):
-        err, (_, p99) = pool_figures(inst.lam[pool], inst.err[pool], inst.p50[pool],
-                                     inst.p99[pool])
-        share = float(inst.lam[pool].sum() / max(inst.lam[rows].sum(), 1e-9))
+    for label, pool, now, then in ((rollout.to_version, new, readings[0], start[0]),
+                                   (rollout.from_version, old, readings[1], start[1])):
+        err, (_, p99) = pool_figures(*now, *then)
+        share = (now[0] - then[0]) / total
         parts.append(f"{label}: {len(pool)} instances, {share:.0%} of traffic, errors "
                      f"{err:.2%}, p99 {p99 * 1000:.0f} ms")
     return f" · rolling out ({rollout.strategy}, {rollout.step_label}) — " + "; ".join(parts)
@@ -140,18 +152,19 @@ def explain(sim: Simulation, cmd: Explain) -> Reply:
         return info
     world = sim.world
     node = info.index
-    err = float(world.e2e_err[node])
-    p99 = float(world.e2e[3, node])
-    base = float(world.baseline_e2e[3, node])
+    recent = _recent(sim)
+    err = float(recent["error_rate"][node])
+    p99 = float(recent["p99_ms"][node]) / 1000
+    base = float(sim.tick.baseline_p99[node])
     if err >= ERROR_NOTABLE:
-        path = _error_path(sim, node)
+        path = _error_path(sim, node, recent)
         cause = path[-1]
         symptom = f"{info.name} fails {err:.1%} of requests"
         via = " → ".join(world.topo.nodes[n].name for n in path)
         message = symptom if len(path) == 1 else f"{symptom}; the failures come through {via}"
         message += f"; likely cause: {_own_trouble(sim, cause, 'errors')}"
     elif p99 > SLOW_FACTOR * base:
-        path = _latency_path(sim, node)
+        path = _latency_path(sim, node, recent)
         cause = path[-1]
         via = " → ".join(world.topo.nodes[n].name for n in path)
         message = f"{info.name} p99 is {p99 * 1000:.0f} ms against {base * 1000:.0f} ms normally"
@@ -159,7 +172,7 @@ def explain(sim: Simulation, cmd: Explain) -> Reply:
             message += f"; the extra time is spent in {via}"
         message += f"; likely cause: {_own_trouble(sim, cause, 'latency')}"
     else:
-        figures = _figures(sim, node)
+        figures = _figures(sim, node, recent)
         return Reply(True, f"{info.name} looks healthy: errors {figures['error_rate']:.2%}, p99 "
                            f"{figures['p99_ms']:.0f} ms (normally {base * 1000:.0f} ms), "
                            f"{figures['ready']}/{figures['desired']} ready",
@@ -169,18 +182,18 @@ def explain(sim: Simulation, cmd: Explain) -> Reply:
 
 
 def _callees(sim: Simulation, node: int) -> list[tuple[int, float]]:
-    edges = sim.world.edges
-    picks = np.flatnonzero(edges.src == node)
-    return [(int(edges.dst[i]), float(edges.weight[i])) for i in picks]
+    topo = sim.world.topo
+    picks = np.flatnonzero(topo.edge_src == node)
+    return [(int(topo.edge_dst[i]), float(topo.edge_weight[i])) for i in picks]
 
 
-def _error_path(sim: Simulation, node: int) -> list[int]:
+def _error_path(sim: Simulation, node: int, recent: dict[str, np.ndarray]) -> list[int]:
     """Follow the largest share of failures until a node's own errors dominate."""
-    world, path = sim.world, [node]
+    err, path = recent["error_rate"], [node]
     while len(path) < 16:
-        own = float(world.own_err[node]) + float(1 - world.routed[node])
-        shares = [(w * float(world.e2e_err[c]), c)  # ≈ the caller's failures through c
+        shares = [(min(w, 1.0) * float(err[c]), c)  # ≈ the caller's failures through c
                   for c, w in _callees(sim, node)]
+        own = float(err[node]) - sum(s for s, _ in shares)
         best = max(shares, default=(0.0, -1))
         if best[0] <= own or best[1] in path:
             break
@@ -189,14 +202,13 @@ def _error_path(sim: Simulation, node: int) -> list[int]:
     return path
 
 
-def _latency_path(sim: Simulation, node: int) -> list[int]:
-    """Follow the largest increase in p99 over its healthy value."""
-    world, path = sim.world, [node]
+def _latency_path(sim: Simulation, node: int, recent: dict[str, np.ndarray]) -> list[int]:
+    """Follow the largest increase in p99 over its usual value."""
+    p99, base, path = recent["p99_ms"] / 1000, sim.tick.baseline_p99, [node]
     while len(path) < 16:
-        own_extra = float(world.own[3, node]) - float(world.baseline_e2e[3, node]) + sum(
-            w * float(world.baseline_e2e[3, c]) for c, w in _callees(sim, node))
-        shares = [(w * (float(world.e2e[3, c]) - float(world.baseline_e2e[3, c])), c)
-                  for c, w in _callees(sim, node)]
+        shares = [(float(p99[c]) - float(base[c]), c) for c, w in _callees(sim, node)]
+        own_extra = float(p99[node]) - float(base[node]) - max((s for s, _ in shares),
+                                                               default=0.0)
         best = max(shares, default=(0.0, -1))
         if best[0] <= own_extra or best[1] in path:
             break
@@ -229,8 +241,10 @@ def _own_trouble(sim: Simulation, node: int, kind: str) -> str:
                if world.versions.error_rate[v] >= ERROR_NOTABLE}
         return f"{info.name} version {', '.join(sorted(bad))} fails {version_err:.0%} of " \
                "requests by itself"
-    if info.kind == Kind.DATABASE and np.any(inst.in_flight[rows] > inst.conn_limit[rows]):
-        return f"{info.name} is out of connections (limit {int(inst.conn_limit[rows][0])} a node)"
+    if info.kind == Kind.DATABASE and world.flow.conn_refused[node] > 0:
+        return (f"{info.name} is out of connections: its clients' pools want "
+                f"{world.connections_wanted[node]:.0f}, it accepts "
+                f"{int(info.spec.max_connections)} a node")
     if saturation >= 0.95:
         return (f"{info.name} is saturated ({saturation:.0%} utilisation on {ready} ready "
                 "instances): queueing, then shedding load — add capacity")

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..physics.histogram import quantile
+
 __all__ = ["Thresholds", "Verdict", "judge"]
 
 
@@ -63,12 +65,13 @@ def judge(new_err: float, old_err: float, new_lat: tuple[float, float],
     return Verdict(True, "healthy", figures)
 
 
-def pool_figures(lam: np.ndarray, err: np.ndarray, p50: np.ndarray,
-                 p99: np.ndarray) -> tuple[float, tuple[float, float]]:
-    """Traffic-weighted error rate and (median, p99) latency of a pool of instances."""
-    if not len(lam):
+def pool_figures(requests: float, failed: float, latency: np.ndarray, requests0: float,
+                 failed0: float, latency0: np.ndarray) -> tuple[float, tuple[float, float]]:
+    """Error rate and (median, p99) latency (s) a pool showed between two readings of its
+    counts (requests, failures, latency histogram)."""
+    n = requests - requests0
+    if n <= 0:
         return 0.0, (0.0, 0.0)
-    total = float(lam.sum())
-    weights = lam / total if total > 0 else np.full(len(lam), 1 / len(lam))
-    return (float((weights * err).sum()),
-            (float((weights * p50).sum()), float((weights * p99).sum())))
+    counts = np.maximum(latency - latency0, 0.0)
+    return (failed - failed0) / n, (float(quantile(counts, 0.5)[0]),
+                                    float(quantile(counts, 0.99)[0]))

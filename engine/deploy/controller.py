@@ -65,6 +65,7 @@ class Rollout:
     finished_at: int | None = None
     batch: int = 0
     bake_memory: tuple[float, float] = (0.0, 0.0)
+    bake_counts: tuple = ()  # readings of the new and stable pools' counts at the bake's start
     bake_restarts: int = 0
     keep_old_until: int | None = None
     autoscaled: bool = False
@@ -288,14 +289,16 @@ class DeployController:
         r.bake_memory = (float(inst.mem[new].mean()) if len(new) else 0.0,
                          float(inst.mem[old].mean()) if len(old) else 0.0)
         r.bake_restarts = int(inst.restarts[new].sum())
+        r.bake_counts = self.readings(r)
         r.phase, r.wait_until = "bake", t + duration
 
     def _analyse(self, r: Rollout) -> bool:
         inst = self.sim.world.inst
         new, old = self._pools(r)
         minutes = max((self.sim.now - (r.wait_until - self._bake_length(r))) / 60_000, 1e-9)
-        new_err, new_lat = pool_figures(inst.lam[new], inst.err[new], inst.p50[new], inst.p99[new])
-        old_err, old_lat = pool_figures(inst.lam[old], inst.err[old], inst.p50[old], inst.p99[old])
+        (new_err, new_lat), (old_err, old_lat) = (
+            pool_figures(*now, *then) for now, then in zip(self.readings(r), r.bake_counts,
+                                                            strict=True))
         growth_new = (float(inst.mem[new].mean()) - r.bake_memory[0]) / minutes if len(new) \
             else 0.0
         growth_old = (float(inst.mem[old].mean()) - r.bake_memory[1]) / minutes if len(old) \
@@ -309,6 +312,14 @@ class DeployController:
         if not verdict.passed:
             self._abort(r, f"analysis failed: {verdict.reason}")
         return verdict.passed
+
+    def readings(self, r: Rollout) -> tuple:
+        """What the new and the stable pool have served so far (requests, failed, latency)."""
+        counts = self.sim.world.version_counts
+        inst = self.sim.world.inst
+        rows = inst.rows_of(r.node)
+        old = sorted({int(v) for v in inst.version[rows].tolist()} - {r.new_v})
+        return counts.reading([r.new_v]), counts.reading(old)
 
     def _delivery(self, r: Rollout):  # noqa: ANN202 - DeliverySpec
         return self.sim.world.topo.nodes[r.node].spec.delivery

@@ -1,13 +1,26 @@
-"""Primary/replica databases: replication lag and failover.
+"""Databases: connection pools, replication and failover.
 
-Replication: each replica applies the primary's writes at ``apply_rate`` writes/s. Its lag (s)
-evolves as  dℓ/dt = w/a − 1  (w: write rate, a: apply rate), never below ``base_lag``; a replica
-that is down falls behind at 1 s per second and catches up once it is back.
+Connections (as PgBouncer-less PostgreSQL sees them): every running instance of a client
+service keeps ``pool_size`` connections open to each database it calls. A database node
+accepts ``max_connections``; when the clients' pools together want more than the ready nodes
+accept, the share 1 − accepted/wanted of queries finds no connection and fails at once — the
+autoscaler that adds client instances during a spike can exhaust the database this way.
+Inside each client instance the pool is an M/M/k queue of queries holding a connection for the
+query's latency; its wait is part of the query's latency (``physics.compose``).
+
+Replication: the primary ships its writes; each replica receives and applies them at
+``apply_rate`` writes/s. Its unapplied writes u evolve as u ← u + w·dt − min(u + w·dt,
+a·dt) while it is ready (w: writes the primary acknowledged this tick); a replica that is down
+applies nothing and falls behind. Lag (s) = ``base_lag`` + u/a. While no primary accepts
+writes nothing new arrives, so lag stops growing. With ``mode: sync`` the first replica
+acknowledges every write before the primary does: it is never behind (the writes pay its
+round trip, ``base_lag``, in latency).
 
 Failover (Patroni-like): when no primary is ready, the cluster waits ``detect``, picks the ready
-replica with the least lag, and promotes it after ``promotion``. Writes fail until then. With
-asynchronous replication the writes inside the new primary's lag window are lost:
-lost = write rate × lag at the moment of failure. The old primary rejoins as a replica.
+replica with the fewest unapplied writes, and promotes it after ``promotion``. Writes fail
+until then. The writes lost are exactly the promoted replica's unapplied ones: acknowledged by
+the old primary, never applied by the new one (none with ``sync``). The old primary rejoins as
+a replica (rewound); the other replicas follow the new primary.
 """
 
 from __future__ import annotations
@@ -20,17 +33,54 @@ import numpy as np
 from ..instances import Role, State
 
 if TYPE_CHECKING:
+    from ..tick import Tick
     from ..world import World
 
-__all__ = ["Failovers", "replication_lag"]
+__all__ = ["Failovers", "step"]
 
 
-def replication_lag(lag: np.ndarray, ready: np.ndarray, write_rate: np.ndarray,
-                    apply_rate: np.ndarray, base_lag: np.ndarray, dt: float) -> np.ndarray:
-    """Replicas' lag after ``dt`` (arrays over replicas; ``ready`` is 0 or 1)."""
-    # ready: dℓ/dt = w/a − 1; down: falls behind one second per second
-    growth = (ready * (write_rate / apply_rate - 2.0) + 1.0) * dt
-    return np.maximum(lag + growth, base_lag)
+def step(world: World, tick: Tick, t: int) -> None:
+    if not tick.db_nodes.size:
+        return
+    inst, topo, flow, routing = world.inst, world.topo, world.flow, world.routing()
+    if tick.connections_change != world.changed:
+        _connections(world, tick)
+    rows = tick.replica_rows(world)
+    db = tick.db_nodes
+    primary_ready = np.bincount(inst.node, routing.ready * (inst.role == Role.PRIMARY),
+                                topo.size)
+    writes = np.where(primary_ready[db] > 0, np.round(
+        flow.admitted[db] * topo.write_frac[db] / np.maximum(routing.routable[db], 1e-9)), 0.0)
+    world.writes_acked[db] += writes
+    if len(rows):
+        node = inst.node[rows]
+        got = np.zeros(topo.size)
+        got[db] = writes
+        alive = primary_ready[node] > 0
+        u = inst.unapplied[rows] + got[node]
+        applied = np.where(alive & (routing.ready[rows] > 0),
+                           np.minimum(u, tick.apply_rate[node] * world.dt), 0.0)
+        u = u - applied
+        u = np.where(tick.sync_standby(world, rows), 0.0, u)
+        inst.unapplied[rows] = u
+        inst.lag[rows] = tick.base_lag[node] + u / tick.apply_rate[node]
+    if world.failovers.pending or bool((primary_ready[db] == 0).any()):
+        world.failovers.tick(t, primary_ready)
+
+
+def _connections(world: World, tick: Tick) -> None:
+    """The share of each database's queries that find no connection."""
+    inst, topo, routing = world.inst, world.topo, world.routing()
+    running = np.bincount(inst.node, inst.state != State.CRASHED, topo.size)
+    edges = tick.db_edges
+    wanted = np.bincount(topo.edge_dst[edges], running[topo.edge_src[edges]]
+                         * topo.pool_size[topo.edge_src[edges]], topo.size)
+    accepted = routing.ready_count * np.where(np.isfinite(topo.max_connections),
+                                              topo.max_connections, 0.0)
+    refused = np.where(wanted > accepted, 1.0 - accepted / np.maximum(wanted, 1e-9), 0.0)
+    world.flow.conn_refused = np.where(topo.is_db & (routing.ready_count > 0), refused, 0.0)
+    world.connections_wanted = wanted
+    tick.connections_change = world.changed
 
 
 @dataclass(slots=True)
@@ -94,10 +144,8 @@ class Failovers:
             ok = rows[(inst.role[rows] == Role.REPLICA) & (inst.state[rows] == State.READY)]
             if not len(ok):
                 return  # nothing to promote yet; keep waiting
-            best = int(ok[np.argmin(inst.lag[ok])])
-            write_rate = world.node_lam[node] * world.topo.write_frac[node]
-            sync = spec.replication.mode == "sync"
-            state.lost = 0 if sync else int(round(write_rate * inst.lag[best]))
+            best = int(ok[np.argmin(inst.unapplied[ok])])
+            state.lost = int(round(inst.unapplied[best]))
             state.candidate = int(inst.ordinal[best])
             state.promote_at = t + spec.failover.promotion
         if t < state.promote_at:
@@ -107,13 +155,18 @@ class Failovers:
         if candidate is None or inst.state[candidate] != State.READY:
             state.promote_at = None  # the candidate died meanwhile: choose again
             return
+        behind = inst.unapplied[candidate]
+        for row in rows[inst.role[rows] == Role.REPLICA].tolist():  # follow the new primary
+            inst.unapplied[row] = max(inst.unapplied[row] - behind, 0.0)
         for row in rows[inst.role[rows] == Role.PRIMARY].tolist():
-            inst.role[row] = Role.REPLICA
+            inst.role[row] = Role.REPLICA  # rewound: what the others never had is discarded
+            inst.unapplied[row] = 0.0
             if inst.state[row] == State.STOPPED:
                 world.lifecycle.start(row, t)
-            inst.lag[row] = max(inst.lag[row], (t - state.noticed) / 1000)
         inst.role[candidate] = Role.PRIMARY
+        inst.unapplied[candidate] = 0.0
         inst.lag[candidate] = 0.0
+        world.writes_lost[node] += state.lost
         world.roles_changed()
         del self.pending[node]
         info = world.topo.nodes[node]

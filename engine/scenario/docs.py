@@ -77,6 +77,13 @@ def _section(schema: Record | MapOf | ListOf, path: str, level: int) -> list[str
         lead = f"A mapping from each {placeholder[1:-1]} you choose to its settings."
         if schema.key_kind == "name":
             lead += (" Names are lower-case letters, digits, '-' or '_', starting with a letter.")
+        if schema.names:
+            lead += " A list of names gives each one its defaults."
+        if isinstance(inner, Record) and inner.shorthand:
+            short = inner.fields[inner.shorthand]
+            assert isinstance(short, Field)
+            lead += (f" Instead of a mapping, a {_KINDS.get(short.kind, short.kind)} alone "
+                     f"stands for `{inner.shorthand}`.")
         doc = f"{_sentence(doc)} {lead}" if doc else lead
     elif isinstance(schema, ListOf):
         inner_path = f"{path}[]"
@@ -119,6 +126,8 @@ def _container(sub: Record | MapOf | ListOf, where: str) -> tuple[str, str, str,
         placeholder = _KEYS.get(sub.key_kind, "<key>")
         what = "settings" if isinstance(sub.value, Record) else _KINDS.get(sub.value.kind, "value")
         kind = f"mapping of {placeholder[1:-1]} → {what}"
+        if sub.names:
+            kind = f"list of names, or {kind}"
         default = ", ".join(f"`{k}`" for k in sub.default) if sub.default else "—"
     elif isinstance(sub, ListOf):
         kind = "list of mappings" if isinstance(sub.item, Record) else "list"

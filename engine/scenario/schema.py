@@ -8,21 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..durations import format_duration
 from .schema_types import REQUIRED, ListOf, MapOf, Record
 from .schema_types import Field as F
 from .spec import (
     AutoscaleSpec,
+    BreakerSpec,
     CacheSpec,
+    CallSpec,
+    ClusterSpec,
     DatabaseSpec,
     DeliverySpec,
     DiurnalSpec,
     EnvironmentSpec,
     ExternalSpec,
     FailoverSpec,
+    LivenessSpec,
     MemorySpec,
     NodeOverride,
     QueueSpec,
     ReplicationSpec,
+    ResourcesSpec,
     RestartSpec,
     ScenarioSpec,
     ServiceSpec,
@@ -34,6 +40,7 @@ from .spec import (
 __all__ = ["SCENARIO"]
 
 DEFAULT_ZONES = ("zone-a", "zone-b", "zone-c")
+CALL_MODES = ("sequential", "parallel")
 
 
 def _memory(base: float, limit: float, per_rps: float = 0.5) -> Record:
@@ -116,27 +123,97 @@ DELIVERY = Record(
     cls=DeliverySpec, default={}, doc="how rollouts of this service go",
 )
 
+BREAKER = Record(
+    {
+        "errors": F("rate", 0.5, "share of failed calls over the window that opens it"),
+        "window": F("duration", 10_000, "the sliding window the share of failures is measured "
+                    "over", min=1000),
+        "min_calls": F("int", 20, "fewest calls in the window before it may open", min=1),
+        "open": F("duration", 30_000, "how long it stays open before letting probes through",
+                  min=1000),
+        "probes": F("int", 5, "calls let through while half-open; all must succeed to close it",
+                    min=1),
+    },
+    cls=BreakerSpec, default=None,
+    doc="a circuit breaker: while open, calls fail at once without reaching the callee",
+)
+
+CALL = Record(
+    {
+        "weight": F("float", 1.0, "calls per request", min=0),
+        "timeout": F("duration", None, "how long the caller waits for one attempt; default: the "
+                     "callee's own timeout", min=1),
+        "retries": F("int", 0, "attempts after a failed one", min=0, max=10),
+        "backoff": F("duration", 50, "wait before a retry", min=0),
+        "retry_budget": F("rate", 0.2, "retries may add at most this share of the calls, as Envoy "
+                          "and Finagle retry budgets do"),
+        "mode": F("str", None, "overrides the caller's calls_mode for this call",
+                  choices=CALL_MODES),
+        "breaker": BREAKER,
+    },
+    cls=CallSpec, shorthand="weight",
+)
+
+
+def _service(*, calls: dict[str, CallSpec | None], **values: Any) -> ServiceSpec:
+    """A ``ServiceSpec`` with its calls twice: callee → calls per request, and callee → policy.
+
+    A call whose value failed is None in both (already reported; such a spec is never returned
+    by the loader), so its callee is still checked as a reference.
+    """
+    weights = {callee: None if call is None else call.weight for callee, call in calls.items()}
+    return ServiceSpec(calls=weights, call_policies=calls, **values)
+
+
 SERVICE = Record(
     {
         "version": F("version", "1.0.0", "the version running at the start"),
         "replicas": F("int", 2, "instances at the start", min=0, max=100_000),
         "capacity": F("float", 200.0, "requests/s one instance serves at 100% CPU", min=0.001),
+        "workers": F("int", 1, "parallel workers per instance (an M/M/c server); capacity is "
+                     "shared among them", min=1, max=10_000),
         "latency": F("duration", 10, "the service's own work per request, before queueing",
                      min=0),
         "timeout": F("duration", 5000, "a request taking longer than this fails", min=1),
-        "calls": F("weights", {}, "services it calls: a list, or name: calls per request "
-                   "(0.3 = three requests in ten call it)"),
+        "calls": MapOf(CALL, "components it calls: a list, or name: calls per request (0.3 = "
+                       "three requests in ten call it), or name: these settings",
+                       names=True),
+        "calls_mode": F("str", "sequential", "how a request makes its calls: one after another, "
+                        "or all at once (the slowest decides)", choices=CALL_MODES),
+        "pool_size": F("int", 10, "connections each instance keeps open to each database it "
+                       "calls (a client-side pool)", min=1, max=10_000),
         "consumes": F("name", None, "a queue whose messages this service consumes"),
         "zones": F("names", (), "zones its instances spread over (default: all)"),
         "startup": F("duration", 15_000, "time from start to ready", min=0),
+        "warmup": F("duration", 0, "after becoming ready an instance is slower: its capacity "
+                    "ramps from 50 % to 100 % over this time (JIT, cold caches)", min=0),
         "cpu_idle": F("rate", 0.05, "CPU use of an idle instance"),
         "memory": _memory(256, 1024),
+        "resources": Record(
+            {
+                "cpu": F("float", 0.5, "CPU cores requested per instance, for scheduling on the "
+                         "cluster", min=0.001),
+                "memory": F("size", 512.0, "memory requested per instance (MiB), for scheduling",
+                            min=1),
+            },
+            cls=ResourcesSpec, default={}, doc="what each instance requests from the cluster",
+        ),
         "restart": Record(
             {
                 "backoff": F("duration", 10_000, "first restart delay after a crash", min=0),
                 "max_backoff": F("duration", 300_000, "the delay doubles up to this", min=0),
             },
             cls=RestartSpec, default={}, doc="crash-loop back-off",
+        ),
+        "liveness": Record(
+            {
+                "timeout": F("duration", 5000, "a health probe slower than this fails", min=1),
+                "failures": F("int", 3, "consecutive failed probes before the instance is killed "
+                              "and restarted", min=1),
+                "period": F("duration", 10_000, "time between probes", min=1000),
+            },
+            cls=LivenessSpec, default=None,
+            doc="a liveness probe: an instance too slow to answer it is restarted",
         ),
         "autoscale": Record(AUTOSCALE.fields, cls=AutoscaleSpec, default=None,
                             checks=AUTOSCALE.checks, doc="horizontal autoscaling"),
@@ -147,7 +224,7 @@ SERVICE = Record(
         "tech": F("str", "", "what it is built with, e.g. 'node/express'"),
         "description": F("str", "", "what it does"),
     },
-    cls=ServiceSpec, name_field="name",
+    cls=_service, name_field="name",
 )
 
 DATABASE = Record(
@@ -163,7 +240,9 @@ DATABASE = Record(
         "reads_from_primary": F("bool", False, "send reads to the primary even with replicas"),
         "replication": Record(
             {
-                "mode": F("str", "async", "async or sync", choices=("async", "sync")),
+                "mode": F("str", "async", "async or sync; sync: a write is acknowledged only "
+                          "once a replica has it (no writes lost on failover; writes pay the "
+                          "round trip)", choices=("async", "sync")),
                 "apply_rate": F("float", 5000.0, "writes/s a replica can apply", min=0.001),
                 "base_lag": F("duration", 50, "replication lag at rest", min=0),
             },
@@ -219,15 +298,37 @@ QUEUE = Record(
     cls=QueueSpec, name_field="name",
 )
 
+
+def _p99_checks(v: dict[str, Any]) -> list[tuple[str, str]]:
+    if v["p99"] is not None and v["p99"] < v["latency"]:
+        return [("p99", f"p99 ({format_duration(v['p99'])}) must not be below latency "
+                        f"({format_duration(v['latency'])}), the median")]
+    return []
+
+
 EXTERNAL = Record(
     {
         "latency": F("duration", 150, "typical response time", min=0),
+        "p99": F("duration", None, "99th-percentile response time (latency is the median); "
+                 "default 4 × latency", min=0),
         "error_rate": F("rate", 0.001, "share of calls that fail"),
-        "capacity": F("float", 1e9, "rate limit in requests/s", min=0.001),
+        "capacity": F("float", 1e9, "rate limit in requests/s: calls beyond it are refused with "
+                      "HTTP 429", min=0.001),
         "timeout": F("duration", 10_000, "how long callers wait", min=1),
         "description": F("str", "", "what it is"),
     },
-    cls=ExternalSpec, name_field="name",
+    cls=ExternalSpec, name_field="name", checks=(_p99_checks,),
+)
+
+CLUSTER = Record(
+    {
+        "nodes": F("int", 10, "machines in the cluster", min=1, max=100_000),
+        "cpu": F("float", 8.0, "allocatable CPU cores per machine", min=0.1),
+        "memory": F("size", 32_768.0, "allocatable memory per machine (MiB)", min=1),
+    },
+    cls=ClusterSpec, default=None,
+    doc="the cluster instances are scheduled on; without it capacity is unlimited. Instances "
+        "that do not fit stay pending",
 )
 
 ENVIRONMENT = Record(
@@ -295,6 +396,7 @@ SCENARIO = Record(
         "caches": MapOf(CACHE, "caches"),
         "queues": MapOf(QUEUE, "message queues / topics"),
         "externals": MapOf(EXTERNAL, "third-party dependencies outside the estate"),
+        "cluster": CLUSTER,
     },
     cls=ScenarioSpec,
 )

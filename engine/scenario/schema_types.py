@@ -47,24 +47,34 @@ class Field:
 
 @dataclass(frozen=True)
 class Record:
-    """A mapping with known keys; builds ``cls(**values)`` when a class is given."""
+    """A mapping with known keys; builds ``cls(**values)`` when a class (or factory) is given.
+
+    With ``shorthand``, a value that is not a mapping stands for that one key (a ``Field``) and
+    every other key takes its default: ``payments: 2`` reads as ``payments: {weight: 2}``.
+    """
 
     fields: dict[str, Field | Record | MapOf | ListOf]
-    cls: type | None = None
+    cls: Callable[..., Any] | None = None
     doc: str = ""
     default: Any = REQUIRED
     name_field: str | None = None
     checks: tuple[Callable[[dict[str, Any]], list[tuple[str, str]]], ...] = ()
+    shorthand: str | None = None
 
 
 @dataclass(frozen=True)
 class MapOf:
-    """A mapping from names the author chooses to values of one schema."""
+    """A mapping from names the author chooses to values of one schema.
+
+    With ``names``, a list of names (or one name) also reads as a mapping that gives each name
+    its defaults: ``[api, search]`` is ``{api: {}, search: {}}`` (for ``Record`` values).
+    """
 
     value: Field | Record
     doc: str = ""
     default: Any = field(default_factory=dict)
     key_kind: str = "name"
+    names: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,10 +115,15 @@ class Validator:
     def _record(self, schema: Record, value: Any, path: Path, name: str | None = None) -> Any:
         if value is None:
             value = {}
+        out: dict[str, Any] = {}
+        if schema.shorthand is not None and not isinstance(value, dict):
+            short = self._shorthand(schema, value, path)
+            if short is None:
+                return None
+            out[schema.shorthand], value = short, {}
         if not isinstance(value, dict):
             self.report(path, f"expected a mapping of keys, got {_kind_of(value)}")
             return None
-        out: dict[str, Any] = {}
         for key in value:
             if key not in schema.fields:
                 close = difflib.get_close_matches(key, list(schema.fields), n=1, cutoff=0.6)
@@ -117,6 +132,8 @@ class Validator:
                 self.report((*path, key), f"unknown key {key!r}{hint} (known: {known})", key=True)
         before = len(self.problems)
         for key, sub in schema.fields.items():
+            if key in out:  # given by the shorthand
+                continue
             if key in value:
                 out[key] = self.check(sub, value[key], (*path, key))
             else:
@@ -141,11 +158,30 @@ class Validator:
         except TypeError:  # a failed field left None where the class needs a value
             return None
 
+    def _shorthand(self, schema: Record, value: Any, path: Path) -> Any:
+        """The shorthand key's value for a record written as a bare value, or None (reported)."""
+        assert schema.shorthand is not None
+        sub = schema.fields[schema.shorthand]
+        assert isinstance(sub, Field), "a shorthand names a leaf field"
+        try:
+            _COERCE[sub.kind](value, self.located.raw.get(path))
+        except ValueError:
+            noun = _NOUNS.get(sub.kind, sub.kind)
+            meaning = f" ({sub.doc})" if sub.doc else ""
+            self.report(path, f"expected {noun}{meaning} or a mapping of keys "
+                        f"({', '.join(sorted(schema.fields))}), got {_kind_of(value)}")
+            return None
+        return self._field(sub, value, path)  # bounds and choices, reported at ``path``
+
     def _map(self, schema: MapOf, value: Any, path: Path) -> dict[str, Any]:
         if value is None:
             return {}
+        if schema.names and isinstance(value, str | list):
+            value = self._names_as_map(value, path)
         if not isinstance(value, dict):
-            self.report(path, f"expected a mapping of names, got {_kind_of(value)}")
+            what = "a list of names or a mapping of names" if schema.names else \
+                "a mapping of names"
+            self.report(path, f"expected {what}, got {_kind_of(value)}")
             return {}
         out: dict[str, Any] = {}
         for key, item in value.items():
@@ -159,6 +195,17 @@ class Validator:
                 out[key] = self._record(sub, item, (*path, key), name=key)
             else:
                 out[key] = self.check(sub, item, (*path, key))
+        return out
+
+    def _names_as_map(self, value: str | list[Any], path: Path) -> dict[str, Any]:
+        """``[a, b]`` (or ``a``) as ``{a: None, b: None}``: each name with its defaults."""
+        listed = [value] if isinstance(value, str) else value
+        out: dict[str, Any] = {}
+        for i, item in enumerate(listed):
+            try:
+                out[_name(item, None)] = None
+            except ValueError as exc:
+                self.report((*path, i) if isinstance(value, list) else path, str(exc))
         return out
 
     def _list(self, schema: ListOf, value: Any, path: Path) -> tuple[Any, ...]:
@@ -191,6 +238,11 @@ class Validator:
                             f"got {_num(result, schema.kind)}")
                 return None
         return result
+
+
+_NOUNS = {"int": "a whole number", "float": "a number", "rate": "a rate such as 0.08 or '8%'",
+          "duration": "a duration such as 90s", "size": "a size in MiB", "bool": "true or false",
+          "str": "text", "name": "a name", "version": "a version"}
 
 
 def _num(value: float, kind: str) -> str:

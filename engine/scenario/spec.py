@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "AutoscaleSpec", "CacheSpec", "DeliverySpec", "DatabaseSpec", "DiurnalSpec", "EnvironmentSpec",
-    "ExternalSpec", "FailoverSpec", "MemorySpec", "NodeOverride", "QueueSpec",
-    "ReplicationSpec", "RestartSpec", "ScenarioSpec", "ServiceSpec", "SpikeSpec",
-    "TrafficSpec", "VersionSpec",
+    "AutoscaleSpec", "BreakerSpec", "CacheSpec", "CallSpec", "ClusterSpec", "DeliverySpec",
+    "DatabaseSpec", "DiurnalSpec", "EnvironmentSpec", "ExternalSpec", "FailoverSpec",
+    "LivenessSpec", "MemorySpec", "NodeOverride", "QueueSpec", "ReplicationSpec",
+    "ResourcesSpec", "RestartSpec", "ScenarioSpec", "ServiceSpec", "SpikeSpec", "TrafficSpec",
+    "VersionSpec",
 ]
 
 
@@ -38,6 +39,39 @@ class MemorySpec:
 class RestartSpec:
     backoff: int
     max_backoff: int
+
+
+@dataclass(frozen=True, slots=True)
+class LivenessSpec:
+    timeout: int
+    failures: int
+    period: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResourcesSpec:
+    cpu: float
+    memory: float
+
+
+@dataclass(frozen=True, slots=True)
+class BreakerSpec:
+    errors: float
+    window: int
+    min_calls: int
+    open: int
+    probes: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallSpec:
+    weight: float
+    timeout: int | None
+    retries: int
+    backoff: int
+    retry_budget: float
+    mode: str | None
+    breaker: BreakerSpec | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +107,22 @@ class ServiceSpec:
     version: str
     replicas: int
     capacity: float
+    workers: int
     latency: int
     timeout: int
-    calls: dict[str, float]
+    calls: dict[str, float]  # callee -> calls per request (the weight of call_policies[callee])
+    call_policies: dict[str, CallSpec]  # callee -> how it is called; one entry per callee
+    calls_mode: str
+    pool_size: int
     consumes: str | None
     zones: tuple[str, ...]
     startup: int
+    warmup: int
     cpu_idle: float
     memory: MemorySpec
+    resources: ResourcesSpec
     restart: RestartSpec
+    liveness: LivenessSpec | None
     autoscale: AutoscaleSpec | None
     delivery: DeliverySpec
     versions: dict[str, VersionSpec]
@@ -159,6 +200,7 @@ class QueueSpec:
 class ExternalSpec:
     name: str
     latency: int
+    p99: int | None
     error_rate: float
     capacity: float
     timeout: int
@@ -205,6 +247,13 @@ class EnvironmentSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterSpec:
+    nodes: int
+    cpu: float
+    memory: float
+
+
+@dataclass(frozen=True, slots=True)
 class ScenarioSpec:
     name: str
     title: str
@@ -222,6 +271,7 @@ class ScenarioSpec:
     externals: dict[str, ExternalSpec]
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    cluster: ClusterSpec | None = None  # None: capacity is unlimited
 
     @property
     def primary_environment(self) -> str:

@@ -20,6 +20,7 @@ from engine.scenario import (
 )
 from engine.scenario.schema import SCENARIO
 from engine.scenario.schema_types import Field, MapOf
+from engine.scenario.spec import BreakerSpec, CallSpec, ClusterSpec, LivenessSpec, ResourcesSpec
 from engine.scenario.yaml_source import dotted_path
 
 FILE = "estate.yaml"
@@ -139,12 +140,130 @@ CASES = [
     Case("override-of-missing-component",
          base("environments:", "  staging:", "    overrides:", "      serach: {replicas: 1}"),
          15, 7, "environments.staging.overrides.serach", "component 'serach' does not exist"),
+    # -- workers, calls as mappings, probes, resources, the cluster -----------------------------
+    Case("zero-workers", base("    workers: 0"), 12, 14, "services.api.workers",
+         "must be at least 1, got 0"),
+    Case("bad-calls-mode", base("    calls_mode: paralel"), 12, 17, "services.api.calls_mode",
+         "did you mean 'parallel'?"),
+    Case("call-retries-negative", base("    calls: {orders-db: {retries: -1}}"), 12, 34,
+         "services.api.calls.orders-db.retries", "must be at least 0, got -1"),
+    Case("call-retries-above-maximum", base("    calls:", "      orders-db:",
+                                            "        retries: 11"),
+         14, 18, "services.api.calls.orders-db.retries", "must be at most 10, got 11"),
+    Case("call-mode-unknown", base("    calls: {orders-db: {mode: sideways}}"), 12, 31,
+         "services.api.calls.orders-db.mode", "'sideways' is not one of sequential, parallel"),
+    Case("call-key-misspelt", base("    calls: {orders-db: {retires: 2}}"), 12, 25,
+         "services.api.calls.orders-db.retires", "did you mean 'retries'?"),
+    Case("call-timeout-bad", base("    calls: {orders-db: {timeout: 2 fortnights}}"), 12, 34,
+         "services.api.calls.orders-db.timeout", "unknown time unit 'fortnights'"),
+    Case("breaker-errors-above-one", base("    calls: {orders-db: {breaker: {errors: 2}}}"),
+         12, 43, "services.api.calls.orders-db.breaker.errors",
+         "a rate must lie between 0 and 1"),
+    Case("breaker-unknown-key", base("    calls: {orders-db: {breaker: {probe: 3}}}"),
+         12, 35, "services.api.calls.orders-db.breaker.probe", "did you mean 'probes'?"),
+    Case("call-value-is-text", base("    calls: {orders-db: lots}"), 12, 24,
+         "services.api.calls.orders-db",
+         "expected a number (calls per request) or a mapping of keys (backoff, breaker, mode, "
+         "retries, retry_budget, timeout, weight), got text ('lots')"),
+    Case("call-value-is-a-list", base("    calls: {orders-db: [1]}"), 12, 24,
+         "services.api.calls.orders-db", "or a mapping of keys"),
+    Case("call-weight-negative", base("    calls: {orders-db: -1}"), 12, 24,
+         "services.api.calls.orders-db", "must be at least 0, got -1"),
+    Case("calls-not-a-list-or-mapping", base("    calls: 5"), 12, 12, "services.api.calls",
+         "expected a list of names or a mapping of names, got a number (5)"),
+    Case("call-list-item-not-a-name", base("    calls: [orders-db, Events]"), 12, 24,
+         "services.api.calls[1]", "'Events' is not a valid name"),
+    Case("liveness-period-too-short", base("    liveness: {period: 500ms}"), 12, 24,
+         "services.api.liveness.period", "must be at least 1s"),
+    Case("liveness-no-failures", base("    liveness: {failures: 0}"), 12, 26,
+         "services.api.liveness.failures", "must be at least 1, got 0"),
+    Case("resources-bad-memory", base("    resources: {memory: plenty}"), 12, 25,
+         "services.api.resources.memory", "expected a size in MiB"),
+    Case("cluster-without-nodes", base("cluster: {nodes: 0}"), 12, 18, "cluster.nodes",
+         "must be at least 1, got 0"),
+    Case("external-p99-below-latency", base("externals:", "  pay: {latency: 100ms, p99: 50ms}"),
+         13, 30, "externals.pay.p99", "p99 (50ms) must not be below latency (100ms)"),
 ]
 
 
 def test_the_base_scenario_is_valid() -> None:
     spec = parse_scenario(BASE, FILE)
     assert list(spec.services) == ["web", "api"]
+
+
+def test_new_keys_take_their_defaults_when_omitted() -> None:
+    spec = parse_scenario(base("    calls: {orders-db: 2, events: 0.5}", "externals:",
+                               "  pay: {}"), FILE)
+    api, web = spec.services["api"], spec.services["web"]
+    assert (api.workers, api.warmup, api.calls_mode, api.pool_size) == (1, 0, "sequential", 10)
+    assert api.liveness is None
+    assert api.resources == ResourcesSpec(cpu=0.5, memory=512.0)
+    assert spec.cluster is None
+    assert spec.externals["pay"].p99 is None
+    # plain numbers and lists keep their weights, and every callee gets a default policy
+    assert api.calls == {"orders-db": 2.0, "events": 0.5}
+    assert web.calls == {"api": 1.0}
+    default = CallSpec(weight=1.0, timeout=None, retries=0, backoff=50, retry_budget=0.2,
+                       mode=None, breaker=None)
+    assert web.call_policies == {"api": default}
+    assert api.call_policies == {"orders-db": replace(default, weight=2.0),
+                                 "events": replace(default, weight=0.5)}
+    assert parse_scenario(base("    calls: events"), FILE).services["api"].calls == {"events": 1.0}
+
+
+def test_a_call_mapping_sets_the_call_policy() -> None:
+    spec = parse_scenario(base(
+        "    calls_mode: parallel",
+        "    calls:",
+        "      orders-db: {weight: 3, timeout: 250ms, retries: 2, backoff: 100ms}",
+        "      events:",
+        "        retry_budget: 10%",
+        "        mode: sequential",
+        "        breaker: {errors: 25%, window: 30s, min_calls: 5, open: 1m, probes: 2}",
+        "      pay: {breaker: {}}",
+        "externals:",
+        "  pay: {latency: 200ms, p99: 1s, capacity: 50}",
+    ), FILE)
+    api = spec.services["api"]
+    assert api.calls_mode == "parallel"
+    assert api.calls == {"orders-db": 3.0, "events": 1.0, "pay": 1.0}
+    db, events, pay = (api.call_policies[n] for n in ("orders-db", "events", "pay"))
+    assert db == CallSpec(weight=3.0, timeout=250, retries=2, backoff=100, retry_budget=0.2,
+                          mode=None, breaker=None)
+    assert (events.retry_budget, events.mode, events.timeout) == (0.1, "sequential", None)
+    assert events.breaker == BreakerSpec(errors=0.25, window=30_000, min_calls=5, open=60_000,
+                                         probes=2)
+    assert pay.breaker == BreakerSpec(errors=0.5, window=10_000, min_calls=20, open=30_000,
+                                      probes=5)
+    assert (spec.externals["pay"].latency, spec.externals["pay"].p99) == (200, 1000)
+
+
+def test_workers_probes_resources_and_the_cluster_parse() -> None:
+    spec = parse_scenario(base(
+        "    workers: 8",
+        "    warmup: 2m",
+        "    pool_size: 40",
+        "    liveness: {timeout: 2s, failures: 5}",
+        "    resources: {cpu: 2, memory: 1.5Gi}",
+        "cluster: {nodes: 3, memory: 64Gi}",
+    ), FILE)
+    api = spec.services["api"]
+    assert (api.workers, api.warmup, api.pool_size) == (8, 120_000, 40)
+    assert api.liveness == LivenessSpec(timeout=2000, failures=5, period=10_000)
+    assert api.resources == ResourcesSpec(cpu=2.0, memory=1536.0)
+    assert spec.cluster == ClusterSpec(nodes=3, cpu=8.0, memory=65_536.0)
+    assert spec.services["web"].liveness is None
+
+
+@pytest.mark.parametrize("policy", ["{retries: 11}", "lots"])
+def test_a_bad_call_policy_and_a_missing_callee_are_reported_together(policy: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(base(f"    calls: {{ordrs-db: {policy}}}"), FILE)
+    paths = {dotted_path(p.path) for p in info.value.problems}
+    assert "services.api.calls" in paths, str(info.value)  # the misspelt callee
+    assert paths - {"services.api.calls"} == {
+        "services.api.calls.ordrs-db" + (".retries" if "retries" in policy else "")}
+    assert len(info.value.problems) == 2, str(info.value)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -292,7 +411,10 @@ def test_reference_documents_every_key() -> None:
         assert kind in reference
     for key in SCENARIO.fields:
         assert f"| `{key}` |" in reference
-    for section in ("### services", "#### `services.<name>.memory`",
+    for section in ("### services", "### cluster", "#### `services.<name>.calls`",
+                    "#### `services.<name>.calls.<name>.breaker`",
+                    "#### `services.<name>.liveness`", "#### `services.<name>.resources`",
+                    "#### `services.<name>.memory`",
                     "#### `services.<name>.versions`", "#### `traffic.spikes`",
                     "#### `environments.<name>.overrides`"):
         assert section in reference

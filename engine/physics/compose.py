@@ -1,0 +1,197 @@
+"""What a request meets end to end: latency distributions composed along calls, on histograms.
+
+Bottom-up (callees before callers), for every pool of instances (a node's instances of one
+version) and every node:
+
+- own latency: the pool's M/M/c sojourn (``physics.servers``) after its fixed work (``latency``
+  × the version's latency factor) and its backlog's delay b/μ; an external's is lognormal with
+  its median and p99 (σ = ln(p99/p50)/2.326);
+- one attempt on an edge: the callee's end-to-end distribution cut at the edge's timeout τ; it
+  fails with p = 1 − (1 − F_callee)(1 − P(T > τ)); a timed-out attempt takes τ;
+- with r retries: X_r = A, X_k = (1 − p)·A + p·(A_fail ⊛ backoff ⊛ X_{k+1}); the call fails
+  with p^(r+1);
+- weight w = n + f: n calls one after another, then one more with probability f (a mixture
+  with "no call"): X^{⊛n} ⊛ (f·X + (1 − f)·δ₀); the chance it fails: 1 − (1 − p)^n (1 − f·p);
+- a caller's calls: sequential ones convolve, parallel ones take the maximum (the tail at
+  scale: with many parallel calls the slowest decides);
+- the pool's request: own ⊛ calls, cut at the node's own timeout (the rest fail at it);
+  F_pool = 1 − (1 − e_version)(1 − F_calls)(1 − P(T > timeout)); a node mixes its pools by
+  their share of its traffic.
+
+This runs every ``COMPOSE_MS`` of simulated time and at once after any change of the instance
+table, not every tick: a distribution is a property of the estate's state, which moves slower
+than the counts drawn from it every tick (``physics.outcomes``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import histogram as h
+from .servers import RHO_MAX, erlang_c
+
+if TYPE_CHECKING:
+    from ..tick import Tick
+    from ..world import World
+
+__all__ = ["COMPOSE_MS", "step"]
+
+COMPOSE_MS = 15_000
+_Z99 = 2.3263478740408408
+
+
+def due(world: World, tick: Tick, t: int) -> bool:
+    dist = world.dist
+    return dist is None or tick.composed_change != world.changed or \
+        t - dist.composed_at >= COMPOSE_MS
+
+
+def step(world: World, tick: Tick, t: int) -> None:
+    if not due(world, tick, t):
+        return
+    from ..world import Distributions
+
+    topo, inst, routing = world.topo, world.inst, world.routing()
+    versions = world.versions
+    P = len(routing.pool_node)
+    pool, pool_node = routing.pool, routing.pool_node
+    weight = routing.share * routing.ready + 1e-12
+    w_pool = np.bincount(pool, weight, P)
+
+    def mean(values: np.ndarray) -> np.ndarray:
+        return np.bincount(pool, values * weight, P) / w_pool
+
+    mu = np.maximum(mean(routing.mu), 1e-9)
+    lam = mean(inst.lam_smooth)  # the rate the queue sees over seconds, not one tick
+    rho = np.minimum(lam / mu, RHO_MAX)
+    c = topo.workers[pool_node]
+    base = topo.base_latency[pool_node] * versions.latency_factor[routing.pool_version] + \
+        mean(inst.backlog / np.maximum(routing.mu, 1e-9))
+    own = h.own_latency(base, c / mu, erlang_c(c, rho), 1.0 / (mu * (1.0 - rho)))
+    ext = topo.is_external[pool_node]
+    if ext.any():
+        own[ext] = _lognormal(topo.base_latency[pool_node[ext]], topo.ext_p99[pool_node[ext]])
+    own_err = versions.error_rate[routing.pool_version]
+
+    node_pmf = np.zeros((topo.size, h.B))
+    node_pmf[:, 0] = 1.0
+    node_fail = np.zeros(topo.size)
+    attempt_fail = np.zeros(len(topo.edge_src))
+    pool_pmf = np.zeros((P, h.B))
+    pool_fail = np.zeros(P)
+    share = routing.pool_share
+    hit = topo.hit_target * world.flow.warm * (routing.routable > 0)
+    for nodes, edges in reversed(tick.levels):
+        calls, call_fail = _calls(world, tick, nodes, edges, node_pmf, node_fail, attempt_fail,
+                                  hit)
+        pools = np.flatnonzero(np.isin(pool_node, nodes))
+        if not len(pools):
+            continue
+        rows = pool_node[pools]
+        e2e = h.convolve(own[pools], calls[np.searchsorted(nodes, rows)])
+        kept, timed = h.timeout_cut(e2e, topo.timeout[rows])
+        kept += timed[:, None] * h.at_value(topo.timeout[rows])
+        fail = 1.0 - (1.0 - own_err[pools]) * (1.0 - call_fail[np.searchsorted(nodes, rows)]) \
+            * (1.0 - timed)
+        pool_pmf[pools], pool_fail[pools] = kept, fail
+        s = share[pools]
+        total = np.bincount(rows, s, topo.size)[nodes]
+        mixed = np.zeros((topo.size, h.B))
+        np.add.at(mixed, rows, kept * s[:, None])
+        has = total > 0
+        node_pmf[nodes[has]] = mixed[nodes[has]] / total[has, None]
+        node_fail[nodes] = np.where(has, np.bincount(rows, fail * s, topo.size)[nodes]
+                                    / np.maximum(total, 1e-12), 1.0)
+        caches = nodes[topo.is_cache[nodes] & ~has]
+        if len(caches):  # a cache that is down passes every lookup to its backing store
+            node_pmf[caches] = calls[np.searchsorted(nodes, caches)]
+            node_fail[caches] = call_fail[np.searchsorted(nodes, caches)]
+    world.dist = Distributions(pool_pmf, pool_fail, node_pmf, node_fail, attempt_fail, t)
+    tick.composed_change = world.changed
+
+
+def _calls(world: World, tick: Tick, nodes: np.ndarray, edges: np.ndarray,
+           node_pmf: np.ndarray, node_fail: np.ndarray, attempt_fail: np.ndarray,
+           hit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The combined latency of each node's calls and the chance one of them fails."""
+    topo = world.topo
+    out = np.zeros((len(nodes), h.B))
+    out[:, 0] = 1.0
+    fail = np.zeros(len(nodes))
+    if not len(edges):
+        return out, fail
+    dst = topo.edge_dst[edges]
+    tau = topo.edge_timeout[edges]
+    kept, timed = h.timeout_cut(node_pmf[dst], tau)
+    attempt = kept + timed[:, None] * h.at_value(tau)
+    p = 1.0 - (1.0 - node_fail[dst]) * (1.0 - timed)
+    attempt_fail[edges] = p
+    call, p_call = attempt, p.copy()
+    retries = topo.edge_retries[edges]
+    for i in np.flatnonzero((retries > 0) & (p > 1e-4)).tolist():
+        e = edges[i]
+        wait = h.at_value(np.array([topo.edge_backoff[e]]))[0]
+        fail_lat = h.convolve(attempt[i], wait)
+        x = attempt[i]
+        for _ in range(int(retries[i])):
+            x = (1 - p[i]) * attempt[i] + p[i] * h.convolve(fail_lat, x)
+        call = call.copy()
+        call[i] = x
+        p_call[i] = p[i] ** (int(retries[i]) + 1)
+    w = topo.edge_weight[edges]
+    miss = topo.edge_cache[edges] >= 0
+    w = np.where(miss, 1.0 - hit[topo.edge_src[edges]], w)
+    whole = np.floor(w).astype(np.int64)
+    frac = w - whole
+    total = frac[:, None] * call
+    total[:, 0] += 1.0 - frac
+    for i in np.flatnonzero(whole > 0).tolist():
+        for _ in range(int(whole[i])):
+            total[i] = h.convolve(total[i], call[i])
+    edge_fail = 1.0 - (1.0 - p_call) ** whole * (1.0 - frac * p_call)
+    caller = np.searchsorted(nodes, topo.edge_src[edges])
+    seq = np.ones((len(nodes), h.B)) * 0.0
+    seq[:, 0] = 1.0
+    par = seq.copy()
+    parallel = topo.edge_parallel[edges]
+    slot = tick.edge_slot[edges]
+    started = np.zeros((2, len(nodes)), dtype=bool)
+    for k in range(int(slot.max()) + 1):
+        for mode, (mask, acc, combine) in enumerate(((~parallel, seq, h.convolve),
+                                                     (parallel, par, h.maximum))):
+            pick = np.flatnonzero((slot == k) & mask)
+            if not len(pick):
+                continue
+            who = caller[pick]
+            first = ~started[mode, who]  # the first call needs no combining
+            acc[who[first]] = total[pick[first]]
+            if (~first).any():
+                acc[who[~first]] = combine(acc[who[~first]], total[pick[~first]])
+            started[mode, who] = True
+    has_par = np.bincount(caller, parallel, len(nodes)) > 0
+    out = seq.copy()
+    if has_par.any():
+        out[has_par] = h.convolve(seq[has_par], par[has_par])
+    log_ok = np.bincount(caller, np.log1p(-np.minimum(edge_fail, 1 - 1e-12)), len(nodes))
+    return out, -np.expm1(log_ok)
+
+
+def _lognormal(median: np.ndarray, p99: np.ndarray) -> np.ndarray:
+    sigma = np.maximum(np.log(np.maximum(p99, 1e-9) / np.maximum(median, 1e-9)) / _Z99, 1e-3)
+    z = (np.log(h.EDGES[None, :]) - np.log(np.maximum(median, 1e-9))[:, None]) / sigma[:, None]
+    cdf = 0.5 * (1.0 + _erf(z / math.sqrt(2.0)))
+    cdf[:, -1] = 1.0
+    return np.diff(cdf, prepend=0.0, axis=-1)
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): numpy has no erf of its own."""
+    sign = np.sign(x)
+    x = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * x)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
+                                                                           + t * 1.061405429))))
+    return sign * (1.0 - poly * np.exp(-x * x))

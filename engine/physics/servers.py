@@ -1,0 +1,66 @@
+"""Each instance as a server with ``workers`` parallel workers (M/M/c), and its backlog.
+
+An instance serves at most μ requests/s with all c workers busy (its ``capacity``, reduced by
+CPU stress, by a version's CPU factor, and while it warms up); each worker serves μ/c. Fed
+λ = admitted·share/dt requests/s, its utilisation is ρ = λ/μ and, in the stationary regime,
+
+- a request waits for a worker with the Erlang C probability
+      C(c, a) = (a^c/c!)·(1/(1 − ρ)) / (Σ_{k<c} a^k/k! + (a^c/c!)·(1/(1 − ρ))),  a = c·ρ,
+  and then waits Exp(mean 1/(μ − λ)); its work takes Exp(mean c/μ). For c = 1 this is M/M/1:
+  C = ρ and the sojourn is Exp(mean 1/(μ − λ)).
+- ρ is capped at ``RHO_MAX`` for the stationary part. Past μ the excess piles up as a fluid
+  backlog b_t = min(max(b_{t−1} + (λ̄ − μ)·dt, 0), q_max) that adds b/μ to every request's wait
+  and drains when load falls (``physics.flow`` sheds what would overflow q_max). λ̄ is the
+  arrival rate smoothed over ``SMOOTH_S``: a tick's Poisson burst above μ is queueing the
+  stationary formula already counts, not an overload.
+
+Reference: Kleinrock, *Queueing Systems* vol. 1, §3.5 (M/M/m) — Erlang's C formula.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .flow import QUEUE_SHARE
+
+if TYPE_CHECKING:
+    from ..tick import Tick
+    from ..world import World
+
+__all__ = ["RHO_MAX", "erlang_c", "step"]
+
+RHO_MAX = 0.95
+SMOOTH_S = 10.0
+
+
+def erlang_c(workers: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """The probability that an arrival waits, for c servers at utilisation ρ < 1 (arrays)."""
+    c = np.asarray(workers, dtype=np.float64)
+    rho = np.minimum(np.asarray(rho, dtype=np.float64), RHO_MAX)
+    a = c * rho
+    # Σ_{k<c} a^k/k! and a^c/c! by the recursion term_k = term_{k−1}·a/k (c is small)
+    term = np.ones_like(a)
+    total = np.zeros_like(a)
+    for k in range(int(c.max()) if c.size else 0):
+        live = k < c
+        total = total + np.where(live, term, 0.0)
+        term = np.where(live, term * a / (k + 1), term)
+    last = term / np.maximum(1.0 - rho, 1e-12)
+    return last / (total + last)
+
+
+def step(world: World, tick: Tick, t: int) -> None:
+    inst, topo, routing, dt = world.inst, world.topo, world.routing(), world.dt
+    lam = world.flow.admitted[inst.node] * routing.share / dt
+    mu = routing.mu
+    cap = mu * topo.timeout[inst.node] * QUEUE_SHARE
+    backlog = inst.backlog
+    inst.lam_smooth += (lam - inst.lam_smooth) * (1.0 - np.exp(-dt / SMOOTH_S))
+    if backlog.any() or np.any(inst.lam_smooth > mu):
+        backlog += (inst.lam_smooth - mu) * dt
+        np.clip(backlog, 0.0, cap, out=backlog)
+        backlog *= routing.ready
+    inst.lam = lam
+    inst.rho = lam / np.maximum(mu, 1e-12)
