@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .metrics import M
+from .physics.histogram import quantiles
 from .topology import Kind
 
 if TYPE_CHECKING:
@@ -52,14 +53,59 @@ class Autoscaler:
             if t >= self.next_sync[info.index]:
                 self.next_sync[info.index] = t + info.spec.autoscale.sync
                 if self.enabled[info.index]:
-                    self._decide(info, t)
+                    row = self.sim.world.node_metrics[:, info.index]
+                    history = self.history[info.index]
+                    desired, reason = self._desired(info, t, row, history)
+                    self._act(info, t, desired, reason)
         self.wake_at = min(self.next_sync.values())
 
-    def _decide(self, info, t: int) -> None:  # noqa: ANN001 - NodeInfo
+    @property
+    def foresees(self) -> bool:
+        """Does some node scale on a forecast (which reads the metric history)?"""
+        return any(n.spec.autoscale.predictive for n in self.nodes)
+
+    def check(self, batch) -> None:  # noqa: ANN001 - engine.batch.Batch
+        """Decide, for the syncs inside a batch of ticks, whether any would scale; if one
+        would, the batch ends at that tick so the decision is taken with the world as it is
+        then. Syncs that hold are remembered (for the scale-down window) when it commits."""
+        if not self.nodes or self.foresees:
+            return
+        times = batch.times[:-1]
+        if not len(times) or int(times[-1]) < self.wake_at:
+            return
+        next_sync = dict(self.next_sync)
+        histories = {n: deque(h) for n, h in self.history.items()}
+        for k, t in enumerate(times.tolist()):
+            for info in self.nodes:
+                node = info.index
+                if t < next_sync[node]:
+                    continue
+                next_sync[node] = t + info.spec.autoscale.sync
+                if not self.enabled[node]:
+                    continue
+                row = batch.rows[k, :, node]
+                if info.spec.autoscale.target_p99 is not None:  # worked out for the last only
+                    row = row.copy()
+                    row[M.P99] = quantiles(batch.latency[k, node], (0.99,))[0, 0] * 1000
+                desired, _ = self._desired(info, t, row, histories[node])
+                if desired != int(self.sim.world.inst.counts[node]):
+                    batch.limit(k + 1)
+                    return
+
+        def commit() -> None:
+            self.history.update(histories)
+            self.next_sync.update(next_sync)
+            self.wake_at = min(self.next_sync.values())
+
+        batch.commit(commit)
+
+    def _desired(self, info, t: int, row: np.ndarray,  # noqa: ANN001 - NodeInfo
+                 history: deque) -> tuple[int, str]:
+        """The count this node should have now, and why; ``history`` gets this decision
+        (the caller's copy while a batch is being checked)."""
         world, spec = self.sim.world, info.spec.autoscale
         node = info.index
         current = int(world.inst.counts[node])
-        row = world.node_metrics[:, node]
         ready = max(int(row[M.READY]), 1)
         ratios: list[tuple[float, str]] = []
         if spec.target_cpu is not None:
@@ -97,7 +143,6 @@ class Autoscaler:
             if forecast is not None and forecast[0] > desired:
                 desired, reason = forecast
         desired = min(max(desired, spec.min), spec.max)
-        history = self.history[node]
         history.append((t, desired))
         while history and history[0][0] < t - spec.stabilization:
             history.popleft()
@@ -105,8 +150,13 @@ class Autoscaler:
             desired = min(current, max(d for _, d in history))
         if desired > current:
             desired = min(desired, max(current * 2, current + 4))
+        return desired, reason
+
+    def _act(self, info, t: int, desired: int, reason: str) -> None:  # noqa: ANN001
+        world = self.sim.world
+        current = int(world.inst.counts[info.index])
         if desired != current:
-            world.lifecycle.scale(node, desired, t)
+            world.lifecycle.scale(info.index, desired, t)
             direction = "up" if desired > current else "down"
             world.emit("scale", service=info.name, env=info.env, **{"from": current, "to": desired},
                        reason=f"autoscaler {direction}: {reason}")

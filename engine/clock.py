@@ -25,6 +25,12 @@ class Clock:
         self.now = self.ticks * self.tick_ms
         return self.now
 
+    def advance_by(self, ticks: int) -> int:
+        """Move forward ``ticks`` ticks at once; returns the new time (ms)."""
+        self.ticks += ticks
+        self.now = self.ticks * self.tick_ms
+        return self.now
+
     def ticks_until(self, t_ms: int) -> int:
         """Whole ticks needed to reach ``t_ms`` (0 if it is not in the future)."""
         return max(0, -(-(t_ms - self.now) // self.tick_ms))

@@ -47,6 +47,7 @@ _COLUMNS: dict[str, tuple[type, float]] = {
     "weight": (np.float64, 1.0),  # share of its node's traffic relative to its siblings
     "stress": (np.float64, 0.0),  # CPU taken by something else (0..1)
     "leaked": (np.float64, 0.0),  # MiB leaked since start
+    "run_ms": (np.int64, 0),  # ms running since its last start (what a leak grows with)
     "backlog": (np.float64, 0.0),  # requests queued beyond the stationary queue
     "lag": (np.float64, 0.0),  # replication lag in seconds (replicas)
     "unapplied": (np.float64, 0.0),  # writes acknowledged by the primary, not applied here
@@ -83,6 +84,7 @@ class Instances:
     weight: np.ndarray
     stress: np.ndarray
     leaked: np.ndarray
+    run_ms: np.ndarray
     backlog: np.ndarray
     lag: np.ndarray
     unapplied: np.ndarray

@@ -67,6 +67,7 @@ class Lifecycle:
         inst = self.world.inst
         inst.ready_at[row] = t + self.world.topo.startup[inst.node[row]]
         inst.leaked[row] = 0.0
+        inst.run_ms[row] = 0
         inst.backlog[row] = 0.0
         self.set_state(row, State.STARTING, t)
 
@@ -81,6 +82,7 @@ class Lifecycle:
         inst.restart_at[row] = t + delay
         inst.restarts[row] += 1
         inst.leaked[row] = 0.0
+        inst.run_ms[row] = 0
         self.world.crash_reasons[(int(node), int(inst.ordinal[row]))] = reason
         self.set_state(row, State.CRASHED, t)
         self.world.emit_instance("instance.crashed", row, reason=reason,

@@ -5,7 +5,8 @@ and one latency histogram per node (``physics.histogram`` buckets). Three tiers 
 every second for 15 minutes, 15-second means for 6 hours, 5-minute means for 7 days — memory
 is fixed by the tier sizes, whatever the run length. Histograms are kept (as sums) in the first
 two tiers, so a percentile over any window up to six hours is computed from the merged counts
-of that window, never by averaging percentiles. ``RunTotals`` keeps what the run summary needs
+of that window, never by averaging percentiles; a one-second sample's percentiles are worked
+out from its histogram when asked for, and a coarser sample's from its block's merged counts. ``RunTotals`` keeps what the run summary needs
 exactly: request and failure counts and the run's whole latency histogram.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .physics.histogram import B as HIST_B
-from .physics.histogram import quantile
+from .physics.histogram import quantile, quantiles
 
 __all__ = ["M", "METRIC_COUNT", "METRIC_NAMES", "MetricStore", "RunTotals", "Tier"]
 
@@ -29,12 +30,19 @@ METRIC_NAMES = (
 METRIC_COUNT = len(METRIC_NAMES)
 
 
+_QS = (0.5, 0.95, 0.99)
+
+
 class M:
     """Row indices of the metric table."""
 
     RPS, ERROR_RATE, LATENCY_MEAN, P50, P95, P99, CPU, MEMORY, SATURATION, AVAILABILITY, \
         READY, IN_FLIGHT, REPLICATION_LAG, QUEUE_LAG, HIT_RATIO, QUEUE_LAG_S, CONNECTIONS, \
         REJECTED, RETRIES, REQUESTS, FAILED = range(METRIC_COUNT)
+
+
+_PCT = slice(M.P50, M.P99 + 1)
+_PCT_COLUMNS = (M.P50, M.P95, M.P99)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +83,14 @@ class _Ring:
         keep = order[self.times[order] > since]
         return self.hist[keep].sum(axis=0, dtype=np.float64)
 
+    def node_counts(self, since: int, node: int) -> np.ndarray:
+        """One node's latency counts of each sample after ``since``, oldest first."""
+        assert self.hist is not None
+        n = min(self.written, self.length)
+        order = (np.arange(self.written - n, self.written)) % self.length
+        keep = order[self.times[order] > since]
+        return self.hist[keep, node].astype(np.float64)
+
     def window(self, since: int, column: int, node: int) -> tuple[np.ndarray, np.ndarray]:
         """Times and values of one metric of one node after ``since``, oldest first."""
         n = min(self.written, self.length)
@@ -112,12 +128,26 @@ class MetricStore:
 
     def record(self, row: np.ndarray, t: int, counts: np.ndarray) -> None:
         """Keep one tick's metric table and latency histograms."""
-        fine = self.rings[0]
-        fine.push(row, t, counts)
-        self.totals.latency += counts
-        if len(self.rings) > 1 and fine.written % self.blocks[0] == 0:
-            self._count_totals()
-            self._roll_up(0)
+        self.record_many(row[None], np.array([t]), counts[None])
+
+    def record_many(self, rows: np.ndarray, times: np.ndarray, counts: np.ndarray) -> None:
+        """Keep several ticks' metric tables (ticks × metrics × nodes) and latency histograms
+        (ticks × nodes × buckets), in order, a slice at a time."""
+        fine, block = self.rings[0], self.blocks[0]
+        i, k = 0, len(rows)
+        while i < k:
+            pos = fine.written % fine.length
+            n = min(k - i, fine.length - pos, block - fine.written % block)
+            fine.data[pos:pos + n] = rows[i:i + n]
+            if fine.hist is not None:
+                fine.hist[pos:pos + n] = counts[i:i + n]
+            fine.times[pos:pos + n] = times[i:i + n]
+            fine.written += n
+            i += n
+            if len(self.rings) > 1 and fine.written % block == 0:
+                self._count_totals()
+                self._roll_up(0)
+        self.totals.latency += counts.sum(axis=0)
 
     def _roll_up(self, level: int) -> None:
         below, above = self.rings[level], self.rings[level + 1]
@@ -125,6 +155,8 @@ class MetricStore:
         end = below.written % below.length or below.length
         mean = below.data[end - block:end].mean(axis=0)
         counts = below.hist[end - block:end].sum(axis=0) if below.hist is not None else None
+        if counts is not None and above.hist is None:
+            mean[_PCT] = quantiles(counts, _QS) * 1000  # those of the block's merged counts
         above.push(mean, int(below.times[end - 1]), counts)
         if level + 2 < len(self.rings) and above.written % self.blocks[level + 1] == 0:
             self._roll_up(level + 1)
@@ -151,7 +183,11 @@ class MetricStore:
         for ring, span in zip(self.rings, self.span_ms, strict=True):
             if span >= window_ms or ring is self.rings[-1]:
                 times, values = ring.window(now - window_ms, column, node)
-                return times, values.astype(np.float64)
+                values = values.astype(np.float64)
+                if column in _PCT_COLUMNS and ring.hist is not None and len(times):
+                    counts = ring.node_counts(now - window_ms, node)
+                    values = quantiles(counts, (_QS[column - M.P50],))[0] * 1000
+                return times, values
         raise AssertionError("unreachable")
 
     def window_counts(self, window_ms: int, now: int) -> np.ndarray:

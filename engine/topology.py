@@ -197,15 +197,18 @@ class Topology:
         self.level = self._levels()
 
     def _levels(self) -> np.ndarray:
-        """Each node's distance from the entry points along calls (and cache misses): callers
-        always come before their callees, so load can flow down a tick in one pass."""
+        """Each node's distance from the entry points along calls (and cache misses, and from a
+        queue to its consumers): callers always come before their callees and a queue before
+        its consumers, so load can flow down a tick in one pass."""
         level = np.zeros(self.size, dtype=np.int64)
+        src = np.concatenate([self.edge_src, [q for q, _ in self.consumers]]).astype(np.intp)
+        dst = np.concatenate([self.edge_dst, [c for _, c in self.consumers]]).astype(np.intp)
         for _ in range(self.size):
-            if not len(self.edge_src):
+            if not len(src):
                 break
-            pushed = np.maximum(level[self.edge_dst], level[self.edge_src] + 1)
+            pushed = np.maximum(level[dst], level[src] + 1)
             new = level.copy()
-            np.maximum.at(new, self.edge_dst, pushed)
+            np.maximum.at(new, dst, pushed)
             if np.array_equal(new, level):
                 break
             level = new

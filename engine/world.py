@@ -28,48 +28,42 @@ from .topology import Kind, Topology, VersionTable
 __all__ = ["Distributions", "FlowState", "Routing", "VersionCounts", "World"]
 
 Emit = Callable[..., None]
+WARMUP_STAGES = 4  # a starting instance's capacity steps up in quarters over its warm-up
 _TINY = 1e-12
 
 
 @dataclass(slots=True)
 class FlowState:
-    """Counts of the current tick (per node N, per edge E) and the state carried between ticks."""
+    """What carries from one tick to the next, per node N, edge E or consumer group C (the
+    counts of the ticks themselves live in the batch, ``engine.batch``)."""
 
     n: int
     e: int
-    arrivals: np.ndarray = field(init=False)  # requests that reached the node this tick
-    admitted: np.ndarray = field(init=False)  # taken in (the rest were refused at the door)
-    rejected: np.ndarray = field(init=False)  # refused: shed, no instance, 429, no connection
-    failed: np.ndarray = field(init=False)  # answered with an error (rejected included)
-    calls: np.ndarray = field(init=False)  # first attempts per edge
-    attempts: np.ndarray = field(init=False)  # first attempts + retries that reached the callee
-    blocked: np.ndarray = field(init=False)  # calls failed fast by an open breaker
-    edge_failed: np.ndarray = field(init=False)  # attempts that failed (blocked included)
-    retry_owed: np.ndarray = field(init=False)  # failed attempts to retry next tick
-    retry_owed_late: np.ndarray = field(init=False)  # of which retries of retries
-    latency_counts: np.ndarray = field(init=False)  # this tick's latency histogram per node
-    warm: np.ndarray = field(init=False)  # caches: share of the working set held
-    queue_lag: np.ndarray = field(init=False)  # per consumer group, messages
-    queue_lag_s: np.ndarray = field(init=False)  # per consumer group, seconds of publishing
-    consumed: np.ndarray = field(init=False)  # per consumer group, messages pulled this tick
-    conn_refused: np.ndarray = field(init=False)  # per node: share of queries with no connection
-    breaker_open_until: np.ndarray = field(init=False)  # per edge, ms (0 = closed)
-    breaker_probes: np.ndarray = field(init=False)  # per edge, probes left while half-open
-    window_calls: np.ndarray = field(init=False)  # per edge × second of the breaker window
+    c: int = 0
+    smooth: np.ndarray = field(init=False)  # N: admitted/s smoothed (what overloads)
+    slow: np.ndarray = field(init=False)  # N: admitted/s smoothed over a minute
+    refused_share: np.ndarray = field(init=False)  # N: share refused in the last tick
+    warm: np.ndarray = field(init=False)  # N, caches: share of the working set held
+    queue_lag: np.ndarray = field(init=False)  # C: messages published, not yet consumed
+    queue_lag_s: np.ndarray = field(init=False)  # C: the same in seconds of publishing
+    consumed: np.ndarray = field(init=False)  # C: messages pulled for the next tick
+    conn_refused: np.ndarray = field(init=False)  # N: share of queries with no connection
+    breaker_open_until: np.ndarray = field(init=False)  # E: ms (0 = closed)
+    breaker_probes: np.ndarray = field(init=False)  # E: probes left while half-open
+    window_calls: np.ndarray = field(init=False)  # E × seconds of the breaker window
     window_failed: np.ndarray = field(init=False)
+    last: Any = None  # the last batch computed (``engine.batch.Batch``)
 
     def __post_init__(self) -> None:
-        n, e = self.n, self.e
-        for name in ("arrivals", "admitted", "rejected", "failed", "conn_refused"):
-            setattr(self, name, np.zeros(n))
-        for name in ("calls", "attempts", "blocked", "edge_failed", "retry_owed",
-                     "retry_owed_late"):
-            setattr(self, name, np.zeros(e))
-        self.latency_counts = np.zeros((n, B))
+        n, e, c = self.n, self.e, self.c
+        self.smooth = np.zeros(n)
+        self.slow = np.zeros(n)
+        self.refused_share = np.zeros(n)
+        self.conn_refused = np.zeros(n)
         self.warm = np.ones(n)
-        self.queue_lag = np.zeros(0)
-        self.queue_lag_s = np.zeros(0)
-        self.consumed = np.zeros(0)
+        self.queue_lag = np.zeros(c)
+        self.queue_lag_s = np.zeros(c)
+        self.consumed = np.zeros(c)
         self.breaker_open_until = np.zeros(e, dtype=np.int64)
         self.breaker_probes = np.zeros(e, dtype=np.int64)
         self.window_calls = np.zeros((e, 60))
@@ -111,6 +105,10 @@ class Distributions:
     node_fail: np.ndarray  # N
     attempt_fail: np.ndarray  # E: chance one attempt on the edge fails (error or timeout)
     composed_at: int = -1
+    rho: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per pool, when composed
+    hit: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per node, when composed
+    backlog: bool = False  # some backlog when composed
+    signature: np.ndarray = field(default_factory=lambda: np.zeros(0))  # the routing then
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +139,7 @@ class World:
         self.topo = topo = Topology(spec)
         self.versions = VersionTable()
         self.inst = Instances(topo.size)
-        self.flow = FlowState(topo.size, len(topo.edge_src))
-        self.flow.queue_lag = np.zeros(len(topo.consumers))
-        self.flow.consumed = np.zeros(len(topo.consumers))
-        self.flow.queue_lag_s = np.zeros(len(topo.consumers))
+        self.flow = FlowState(topo.size, len(topo.edge_src), len(topo.consumers))
         self.writes_acked = np.zeros(topo.size)  # per database, over the run
         self.writes_lost = np.zeros(topo.size)  # per database, over the run (failovers)
         self.connections_wanted = np.zeros(topo.size)  # per database: the clients' pools
@@ -220,12 +215,25 @@ class World:
     def routing(self) -> Routing:
         """Who takes traffic now. Reads go to readers (replicas; the primary when none is
         ready), writes to the primary; new instances run slower while they warm up."""
-        if self._routing is not None and self._routing[0] == self.changed and \
-                not self._warming:
+        key = (self.changed, self.now if self._warming else None)
+        if self._routing is not None and self._routing[0] == key:
             return self._routing[1]
         routing = self._build_routing()
-        self._routing = (self.changed, routing)
+        self._routing = ((self.changed, self.now if self._warming else None), routing)
         return routing
+
+    def next_warmup_stage(self, t: int) -> int | None:
+        """When the next warming instance steps up its capacity (ms), if any is warming."""
+        if not self._warming:
+            return None
+        warmup_ms = self.topo.warmup[self.inst.node] * 1000
+        warming = (warmup_ms > 0) & (t - self.inst.ready_at < warmup_ms)
+        if not warming.any():
+            return None
+        step = warmup_ms[warming] / WARMUP_STAGES
+        age = t - self.inst.ready_at[warming]
+        nxt = self.inst.ready_at[warming] + np.ceil((age + 1) / step) * step
+        return int(np.ceil(nxt.min()))
 
     def _build_routing(self) -> Routing:
         inst, topo, ver = self.inst, self.topo, self.versions
@@ -258,14 +266,15 @@ class World:
         uniq, pool = np.unique(keys, return_inverse=True)
         pool_node = (uniq // (len(ver.names) + 1)).astype(np.intp)
         pool_version = (uniq % (len(ver.names) + 1)).astype(np.intp)
-        # warm-up: capacity ramps from 50 % to 100 % over the node's warm-up after ready
+        # warm-up: capacity steps from 50 % to 100 % in WARMUP_STAGES equal steps over the
+        # node's warm-up after it became ready
         warm = np.ones(len(inst))
         warmup = topo.warmup[node]
         self._warming = False
         if warmup.any():
             age = (self.now - inst.ready_at) / 1000
-            warm = np.where(warmup > 0, 0.5 + 0.5 * np.clip(age / np.maximum(warmup, 1e-9),
-                                                            0, 1), 1.0)
+            done = np.floor(np.clip(age / np.maximum(warmup, 1e-9), 0, 1) * WARMUP_STAGES)
+            warm = np.where(warmup > 0, 0.5 + 0.5 * done / WARMUP_STAGES, 1.0)
             self._warming = bool(np.any(warm < 1.0))
         mu = inst.capacity * warm * (1.0 - np.minimum(inst.stress, 0.99)) / \
             ver.cpu_factor[inst.version]

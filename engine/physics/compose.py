@@ -18,9 +18,11 @@ version) and every node:
   F_pool = 1 − (1 − e_version)(1 − F_calls)(1 − P(T > timeout)); a node mixes its pools by
   their share of its traffic.
 
-This runs every ``COMPOSE_MS`` of simulated time and at once after any change of the instance
-table, not every tick: a distribution is a property of the estate's state, which moves slower
-than the counts drawn from it every tick (``physics.outcomes``).
+A distribution is a property of the estate's state, which moves slower than the counts drawn
+from it every tick (``physics.outcomes``). It is composed again at once after any change of the
+instance table, and otherwise, checked every ``COMPOSE_MS`` of simulated time, when some
+pool's queueing has moved: its wait factor 1/(1 − ρ) changed by more than ``WAIT_STEP``
+(relative), or a backlog is building or draining, or a cache's hit ratio moved.
 """
 
 from __future__ import annotations
@@ -39,19 +41,69 @@ if TYPE_CHECKING:
 
 __all__ = ["COMPOSE_MS", "step"]
 
-COMPOSE_MS = 15_000
+COMPOSE_MS = 30_000
 _Z99 = 2.3263478740408408
+
+
+WAIT_STEP = 0.05
+
+
+def pool_rho(world: World, smooth: np.ndarray) -> np.ndarray:
+    """Each pool's utilisation from a row of smoothed per-node admitted rates."""
+    inst, routing = world.inst, world.routing()
+    P = len(routing.pool_node)
+    weight = routing.share * routing.ready + 1e-12
+    w_pool = np.bincount(routing.pool, weight, P)
+    mu = np.bincount(routing.pool, routing.mu * weight, P) / w_pool
+    lam = np.bincount(routing.pool, smooth[inst.node] * routing.share * weight, P) / w_pool
+    return np.minimum(lam / np.maximum(mu, 1e-9), RHO_MAX)
+
+
+def _reshaped(world: World, tick: Tick) -> bool:
+    """Did the instance table change in a way that matters to the distributions: other pools,
+    other shares of the traffic, other service rates? (An instance still starting does not.)"""
+    dist = world.dist
+    if dist is None:
+        return True
+    if tick.composed_change == world.changed:
+        return False
+    routing = world.routing()
+    now = _signature(world)
+    if len(now) != len(dist.signature) or not np.array_equal(now, dist.signature):
+        return True
+    tick.composed_change = world.changed  # the same estate, as far as requests can tell
+    return False
+
+
+def _signature(world: World) -> np.ndarray:
+    routing = world.routing()
+    mu = np.bincount(routing.pool, routing.mu * routing.ready, len(routing.pool_node))
+    return np.concatenate([routing.pool_node, routing.pool_version, routing.pool_share, mu,
+                           routing.routable])
+
+
+def moved(world: World, tick: Tick, smooth: np.ndarray) -> bool:
+    """Has the queueing moved enough since the last composition to compose again?"""
+    dist = world.dist
+    if dist is None or _reshaped(world, tick):
+        return True
+    if world.inst.backlog.any() or dist.backlog:
+        return True
+    hit = world.topo.hit_target * world.flow.warm
+    if not np.array_equal(hit, dist.hit):
+        return True
+    rho = pool_rho(world, smooth)
+    return bool(np.any(np.abs(np.log((1.0 - dist.rho) / (1.0 - rho))) > WAIT_STEP))
 
 
 def due(world: World, tick: Tick, t: int) -> bool:
     dist = world.dist
-    return dist is None or tick.composed_change != world.changed or \
-        t - dist.composed_at >= COMPOSE_MS
+    if dist is None or _reshaped(world, tick):
+        return True
+    return t % COMPOSE_MS == 0 and moved(world, tick, world.flow.slow)
 
 
 def step(world: World, tick: Tick, t: int) -> None:
-    if not due(world, tick, t):
-        return
     from ..world import Distributions
 
     topo, inst, routing = world.topo, world.inst, world.routing()
@@ -65,7 +117,7 @@ def step(world: World, tick: Tick, t: int) -> None:
         return np.bincount(pool, values * weight, P) / w_pool
 
     mu = np.maximum(mean(routing.mu), 1e-9)
-    lam = mean(inst.lam_smooth)  # the rate the queue sees over seconds, not one tick
+    lam = mean(world.flow.slow[inst.node] * routing.share)  # over a minute, not one tick
     rho = np.minimum(lam / mu, RHO_MAX)
     c = topo.workers[pool_node]
     base = topo.base_latency[pool_node] * versions.latency_factor[routing.pool_version] + \
@@ -109,7 +161,10 @@ def step(world: World, tick: Tick, t: int) -> None:
         if len(caches):  # a cache that is down passes every lookup to its backing store
             node_pmf[caches] = calls[np.searchsorted(nodes, caches)]
             node_fail[caches] = call_fail[np.searchsorted(nodes, caches)]
-    world.dist = Distributions(pool_pmf, pool_fail, node_pmf, node_fail, attempt_fail, t)
+    world.dist = Distributions(pool_pmf, pool_fail, node_pmf, node_fail, attempt_fail, t,
+                               rho=pool_rho(world, world.flow.slow),
+                               hit=topo.hit_target * world.flow.warm,
+                               backlog=bool(inst.backlog.any()), signature=_signature(world))
     tick.composed_change = world.changed
 
 
@@ -131,16 +186,17 @@ def _calls(world: World, tick: Tick, nodes: np.ndarray, edges: np.ndarray,
     attempt_fail[edges] = p
     call, p_call = attempt, p.copy()
     retries = topo.edge_retries[edges]
-    for i in np.flatnonzero((retries > 0) & (p > 1e-4)).tolist():
-        e = edges[i]
-        wait = h.at_value(np.array([topo.edge_backoff[e]]))[0]
-        fail_lat = h.convolve(attempt[i], wait)
-        x = attempt[i]
-        for _ in range(int(retries[i])):
-            x = (1 - p[i]) * attempt[i] + p[i] * h.convolve(fail_lat, x)
+    sel = np.flatnonzero((retries > 0) & (p > 1e-4))
+    if len(sel):  # X_r = A; X_k = (1 − p)·A + p·(A ⊛ backoff ⊛ X_{k+1})
+        first, chance, r = attempt[sel], p[sel][:, None], retries[sel]
+        fail_lat = h.convolve(first, h.at_value(topo.edge_backoff[edges[sel]]))
+        x = first
+        for i in range(int(r.max())):
+            x = np.where((r > i)[:, None], (1 - chance) * first + chance *
+                         h.convolve(fail_lat, x), x)
         call = call.copy()
-        call[i] = x
-        p_call[i] = p[i] ** (int(retries[i]) + 1)
+        call[sel] = x
+        p_call[sel] = p[sel] ** (r + 1)
     w = topo.edge_weight[edges]
     miss = topo.edge_cache[edges] >= 0
     w = np.where(miss, 1.0 - hit[topo.edge_src[edges]], w)
@@ -148,9 +204,12 @@ def _calls(world: World, tick: Tick, nodes: np.ndarray, edges: np.ndarray,
     frac = w - whole
     total = frac[:, None] * call
     total[:, 0] += 1.0 - frac
-    for i in np.flatnonzero(whole > 0).tolist():
-        for _ in range(int(whole[i])):
-            total[i] = h.convolve(total[i], call[i])
+    sel = np.flatnonzero(whole > 0)
+    if len(sel):  # ⌊w⌋ calls one after another
+        acc = total[sel]
+        for i in range(int(whole[sel].max())):
+            acc = np.where((whole[sel] > i)[:, None], h.convolve(acc, call[sel]), acc)
+        total[sel] = acc
     edge_fail = 1.0 - (1.0 - p_call) ** whole * (1.0 - frac * p_call)
     caller = np.searchsorted(nodes, topo.edge_src[edges])
     seq = np.ones((len(nodes), h.B)) * 0.0

@@ -33,43 +33,61 @@ import numpy as np
 from ..instances import Role, State
 
 if TYPE_CHECKING:
+    from ..batch import Batch
     from ..tick import Tick
     from ..world import World
 
-__all__ = ["Failovers", "step"]
+__all__ = ["Failovers", "connections", "step"]
 
 
-def step(world: World, tick: Tick, t: int) -> None:
+def step(world: World, tick: Tick, b: Batch) -> None:
     if not tick.db_nodes.size:
         return
-    inst, topo, flow, routing = world.inst, world.topo, world.flow, world.routing()
-    if tick.connections_change != world.changed:
-        _connections(world, tick)
-    rows = tick.replica_rows(world)
+    inst, topo, routing = world.inst, world.topo, world.routing()
     db = tick.db_nodes
     primary_ready = np.bincount(inst.node, routing.ready * (inst.role == Role.PRIMARY),
                                 topo.size)
     writes = np.where(primary_ready[db] > 0, np.round(
-        flow.admitted[db] * topo.write_frac[db] / np.maximum(routing.routable[db], 1e-9)), 0.0)
-    world.writes_acked[db] += writes
-    if len(rows):
-        node = inst.node[rows]
-        got = np.zeros(topo.size)
-        got[db] = writes
-        alive = primary_ready[node] > 0
-        u = inst.unapplied[rows] + got[node]
-        applied = np.where(alive & (routing.ready[rows] > 0),
-                           np.minimum(u, tick.apply_rate[node] * world.dt), 0.0)
-        u = u - applied
-        u = np.where(tick.sync_standby(world, rows), 0.0, u)
-        inst.unapplied[rows] = u
-        inst.lag[rows] = tick.base_lag[node] + u / tick.apply_rate[node]
-    if world.failovers.pending or bool((primary_ready[db] == 0).any()):
-        world.failovers.tick(t, primary_ready)
+        b.admitted[:, db] * topo.write_frac[db] / np.maximum(routing.routable[db], 1e-9)), 0.0)
+    rows = tick.replica_rows(world)
+    node = inst.node[rows]
+    got = np.zeros((b.k, topo.size))
+    got[:, db] = writes
+    got = got[:, node]
+    applying = (primary_ready[node] > 0) & (routing.ready[rows] > 0)
+    rate = tick.apply_rate[node] * world.dt
+    u0 = inst.unapplied[rows]
+    if not np.any(u0[applying]) and not np.any(got[:, applying] > rate[applying]):
+        # each tick's writes are applied within the tick; replicas that are down fall behind
+        behind = np.cumsum(np.concatenate([u0[None, :], got]), axis=0)[1:]
+        u = np.where(applying, 0.0, behind)
+    else:
+        u, prev = np.empty_like(got), u0
+        for k in range(b.k):
+            total = prev + got[k]
+            prev = total - np.where(applying, np.minimum(total, rate), 0.0)
+            u[k] = prev
+    u = np.where(tick.sync_standby(world, rows), 0.0, u)
+    lag = tick.base_lag[node] + u / tick.apply_rate[node]
+    per_node = np.zeros((b.k, topo.size))
+    for k in range(len(rows)):  # replicas are few; the metric is the worst one's lag
+        per_node[:, node[k]] = np.maximum(per_node[:, node[k]], lag[:, k])
+    b.extra["replication_lag"] = per_node
+    t = b.last
+
+    def commit() -> None:
+        world.writes_acked[db] += writes.sum(axis=0)
+        inst.unapplied[rows] = u[-1]
+        inst.lag[rows] = lag[-1]
+        if world.failovers.pending or bool((primary_ready[db] == 0).any()):
+            world.failovers.tick(t, primary_ready)
+
+    b.commit(commit)
 
 
-def _connections(world: World, tick: Tick) -> None:
-    """The share of each database's queries that find no connection."""
+def connections(world: World, tick: Tick) -> None:
+    """The share of each database's queries that find no connection (when the instance table
+    changes)."""
     inst, topo, routing = world.inst, world.topo, world.routing()
     running = np.bincount(inst.node, inst.state != State.CRASHED, topo.size)
     edges = tick.db_edges
@@ -80,7 +98,6 @@ def _connections(world: World, tick: Tick) -> None:
     refused = np.where(wanted > accepted, 1.0 - accepted / np.maximum(wanted, 1e-9), 0.0)
     world.flow.conn_refused = np.where(topo.is_db & (routing.ready_count > 0), refused, 0.0)
     world.connections_wanted = wanted
-    tick.connections_change = world.changed
 
 
 @dataclass(slots=True)

@@ -11,8 +11,9 @@ CPU stress, by a version's CPU factor, and while it warms up); each worker serve
 - ρ is capped at ``RHO_MAX`` for the stationary part. Past μ the excess piles up as a fluid
   backlog b_t = min(max(b_{t−1} + (λ̄ − μ)·dt, 0), q_max) that adds b/μ to every request's wait
   and drains when load falls (``physics.flow`` sheds what would overflow q_max). λ̄ is the
-  arrival rate smoothed over ``SMOOTH_S``: a tick's Poisson burst above μ is queueing the
-  stationary formula already counts, not an overload.
+  arrival rate smoothed over ``SMOOTH_S`` (per node, λ̄_t = λ̄_{t−1} + (λ_t − λ̄_{t−1})(1 −
+  e^(−dt/SMOOTH_S)), each instance taking its share): a tick's Poisson burst above μ is
+  queueing the stationary formula already counts, not an overload.
 
 Reference: Kleinrock, *Queueing Systems* vol. 1, §3.5 (M/M/m) — Erlang's C formula.
 """
@@ -26,6 +27,7 @@ import numpy as np
 from .flow import QUEUE_SHARE
 
 if TYPE_CHECKING:
+    from ..batch import Batch
     from ..tick import Tick
     from ..world import World
 
@@ -33,6 +35,7 @@ __all__ = ["RHO_MAX", "erlang_c", "step"]
 
 RHO_MAX = 0.95
 SMOOTH_S = 10.0
+SETTLED_S = 60.0  # the load the latency distributions are composed for (physics.compose)
 
 
 def erlang_c(workers: np.ndarray, rho: np.ndarray) -> np.ndarray:
@@ -51,16 +54,37 @@ def erlang_c(workers: np.ndarray, rho: np.ndarray) -> np.ndarray:
     return last / (total + last)
 
 
-def step(world: World, tick: Tick, t: int) -> None:
+def step(world: World, tick: Tick, b: Batch) -> None:
+    """Smooth each node's admitted rate, and carry the backlog: none forms inside a batch."""
     inst, topo, routing, dt = world.inst, world.topo, world.routing(), world.dt
-    lam = world.flow.admitted[inst.node] * routing.share / dt
+    b.lam_node = b.admitted / dt
+    alpha = 1.0 - np.exp(-dt / SMOOTH_S)
+    beta = 1.0 - np.exp(-dt / SETTLED_S)
+    s, slow = world.flow.smooth.copy(), world.flow.slow.copy()
+    b.slow = np.empty_like(b.smooth)
+    for k in range(b.k):  # the same arithmetic one tick at a time, whatever K is
+        s = s + (b.lam_node[k] - s) * alpha
+        slow = slow + (b.lam_node[k] - slow) * beta
+        b.smooth[k] = s
+        b.slow[k] = slow
+    share = routing.share
+    limit = tick.overload_threshold()  # per node: the smoothed rate past which a queue grows
+    b.assume(b.smooth > limit)
     mu = routing.mu
-    cap = mu * topo.timeout[inst.node] * QUEUE_SHARE
+    lam_smooth = s[inst.node] * share
     backlog = inst.backlog
-    inst.lam_smooth += (lam - inst.lam_smooth) * (1.0 - np.exp(-dt / SMOOTH_S))
-    if backlog.any() or np.any(inst.lam_smooth > mu):
-        backlog += (inst.lam_smooth - mu) * dt
-        np.clip(backlog, 0.0, cap, out=backlog)
-        backlog *= routing.ready
-    inst.lam = lam
-    inst.rho = lam / np.maximum(mu, 1e-12)
+    if backlog.any() or np.any(lam_smooth > mu):
+        cap = mu * topo.timeout[inst.node] * QUEUE_SHARE
+        backlog = np.clip(backlog + (lam_smooth - mu) * dt, 0.0, cap) * routing.ready
+    lam = b.lam_node[-1][inst.node] * share
+    b.extra["backlog_after"] = backlog
+
+    def commit() -> None:
+        world.flow.smooth = s
+        world.flow.slow = slow
+        inst.backlog = backlog
+        inst.lam_smooth = lam_smooth
+        inst.lam = lam
+        inst.rho = lam / np.maximum(mu, 1e-12)
+
+    b.commit(commit)

@@ -80,17 +80,37 @@ class TrafficModel:
         self._i = 0
 
     def entry_rps(self, t_ms: int) -> np.ndarray:
-        """Requests/s entering each node at ``t_ms``, the next tick (zero for non-entry nodes)."""
-        if self._i >= len(self._factors):
-            self._fill()
-        factor = self._factors[self._i]
-        self.factor = float(factor)
-        out = self.entry_share * (self.spec.rps * factor)
+        """Requests/s entering each node at the next tick (zero for non-entry nodes)."""
+        return self.entry_rps_many(1)[0]
+
+    def entry_rps_many(self, k: int) -> np.ndarray:
+        """Requests/s entering each node at each of the next ``k`` ticks (k × nodes)."""
+        factors, white = [], []
+        need = k
+        while need:
+            if self._i >= len(self._factors):
+                self._fill()
+            take = min(need, len(self._factors) - self._i)
+            factors.append(self._factors[self._i:self._i + take])
+            white.append(self._white[self._i:self._i + take])
+            self._i += take
+            self._next_tick += take
+            need -= take
+        factor = np.concatenate(factors) if len(factors) > 1 else factors[0]
+        out = np.outer(factor * self.spec.rps, self.entry_share)
         if len(self.entry_nodes):
-            out[self.entry_nodes] *= self._white[self._i]
-        self._i += 1
-        self._next_tick += 1
+            out[:, self.entry_nodes] *= np.concatenate(white) if len(white) > 1 else white[0]
+        self.factor = float(factor[-1])
         return out
+
+    def save(self) -> tuple:
+        return (self._i, self._next_tick, self.wander, self._factors, self._white, self.factor,
+                self.rng.bit_generator.state)
+
+    def restore(self, saved: tuple) -> None:
+        (self._i, self._next_tick, self.wander, self._factors, self._white, self.factor,
+         state) = saved
+        self.rng.bit_generator.state = state
 
 
 def _spike(at: int, ramp: int, duration: int, factor: float, t: np.ndarray) -> np.ndarray:
