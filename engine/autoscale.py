@@ -1,6 +1,8 @@
 """Horizontal autoscaling in the manner of the Kubernetes HPA, plus an optional forecast.
 
 Every ``sync`` period, for each metric with a target:  desired = ⌈current × value/target⌉,
+the value being what the metrics showed over that period (means; the p99 of the merged latency
+histograms), not one noisy tick;
 ignored while |value/target − 1| ≤ tolerance; the largest wins. Instances still starting count
 as idle when growing and as fully busy when shrinking (as the HPA treats unready pods). Scale-up is at most
 max(100 %, 4 instances) per period; scale-down takes the highest recommendation of the last
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,7 +56,7 @@ class Autoscaler:
             if t >= self.next_sync[info.index]:
                 self.next_sync[info.index] = t + info.spec.autoscale.sync
                 if self.enabled[info.index]:
-                    row = self.sim.world.node_metrics[:, info.index]
+                    row = self._observed(info)
                     history = self.history[info.index]
                     desired, reason = self._desired(info, t, row, history)
                     self._act(info, t, desired, reason)
@@ -83,10 +86,7 @@ class Autoscaler:
                 next_sync[node] = t + info.spec.autoscale.sync
                 if not self.enabled[node]:
                     continue
-                row = batch.rows[k, :, node]
-                if info.spec.autoscale.target_p99 is not None:  # worked out for the last only
-                    row = row.copy()
-                    row[M.P99] = quantiles(batch.latency[k, node], (0.99,))[0, 0] * 1000
+                row = self._observed(info, batch, k)
                 desired, _ = self._desired(info, t, row, histories[node])
                 if desired != int(self.sim.world.inst.counts[node]):
                     batch.limit(k + 1)
@@ -99,6 +99,31 @@ class Autoscaler:
 
         batch.commit(commit)
 
+    def _observed(self, info, batch=None, k: int = 0) -> np.ndarray:  # noqa: ANN001
+        """What the node's metrics showed over the last sync period, as the HPA reads a
+        metrics window rather than one scrape: the mean of each metric, and the p99 of the
+        merged latency histograms. Inside a batch (``batch``, tick ``k``) the ticks not yet
+        recorded come from the batch, as the store will keep them (float32)."""
+        node, ring = info.index, self.sim.metrics.rings[0]
+        span = max(1, info.spec.autoscale.sync // self.sim.spec.tick)
+        rows = hist = np.zeros((0,), dtype=np.float32)
+        if batch is not None:
+            first = max(0, k + 1 - span)
+            rows = batch.rows[first:k + 1, :, node].astype(np.float32)
+            hist = batch.latency[first:k + 1, node].astype(np.float32)
+        need = min(span - len(rows), ring.written)
+        index = np.arange(ring.written - need, ring.written) % ring.length
+        if batch is not None:
+            rows = np.concatenate([ring.data[index, :, node], rows])
+            hist = np.concatenate([ring.hist[index, node], hist])
+        else:
+            rows, hist = ring.data[index, :, node], ring.hist[index, node]
+        if not len(rows):
+            return self.sim.world.node_metrics[:, node]
+        mean = rows.astype(np.float64).mean(axis=0)
+        mean[M.P99] = quantiles(hist.astype(np.float64).sum(axis=0), (0.99,))[0, 0] * 1000
+        return mean
+
     def _desired(self, info, t: int, row: np.ndarray,  # noqa: ANN001 - NodeInfo
                  history: deque) -> tuple[int, str]:
         """The count this node should have now, and why; ``history`` gets this decision
@@ -107,22 +132,25 @@ class Autoscaler:
         node = info.index
         current = int(world.inst.counts[node])
         ready = max(int(row[M.READY]), 1)
-        ratios: list[tuple[float, str]] = []
+        # (the reasons are written out only when the decision is reported)
+        ratios: list[tuple[float, Callable[[], str]]] = []
+        cpu, mem, rps, p99 = (float(row[M.CPU]), float(row[M.MEMORY]), float(row[M.RPS]),
+                              float(row[M.P99]))
         if spec.target_cpu is not None:
-            ratios.append((row[M.CPU] / spec.target_cpu, f"cpu {row[M.CPU]:.0%} vs target "
-                           f"{spec.target_cpu:.0%}"))
+            ratios.append((cpu / spec.target_cpu,
+                           lambda: f"cpu {cpu:.0%} vs target {spec.target_cpu:.0%}"))
         if spec.target_memory is not None:
-            share = row[M.MEMORY] / info.spec.memory.limit
-            ratios.append((share / spec.target_memory, f"memory {share:.0%} vs target "
-                           f"{spec.target_memory:.0%}"))
+            share = mem / info.spec.memory.limit
+            ratios.append((share / spec.target_memory,
+                           lambda: f"memory {share:.0%} vs target {spec.target_memory:.0%}"))
         if spec.target_rps is not None:
-            per = row[M.RPS] / ready
-            ratios.append((per / spec.target_rps, f"{per:.0f} rps per instance vs target "
-                           f"{spec.target_rps:g}"))
+            per = rps / ready
+            ratios.append((per / spec.target_rps, lambda: f"{per:.0f} rps per instance vs "
+                           f"target {spec.target_rps:g}"))
         if spec.target_p99 is not None:
-            ratios.append((row[M.P99] / spec.target_p99, f"p99 {row[M.P99]:.0f}ms vs target "
-                           f"{spec.target_p99}ms"))
-        proposals: list[tuple[int, str]] = []
+            ratios.append((p99 / spec.target_p99,
+                           lambda: f"p99 {p99:.0f}ms vs target {spec.target_p99}ms"))
+        proposals: list[tuple[int, Callable[[], str]]] = []
         starting = current - int(row[M.READY])
         for ratio, why in ratios:
             # like the HPA, instances not ready yet count as idle when deciding to grow and
@@ -137,11 +165,11 @@ class Autoscaler:
                 proposals.append((math.ceil(current * ratio - 1e-9) if current
                                   else math.ceil(ratio), why))
         # every metric votes and the largest recommendation wins, as in the HPA
-        desired, reason = max(proposals, key=lambda p: p[0]) if proposals else (current, "")
+        desired, why = max(proposals, key=lambda p: p[0]) if proposals else (current, str)
         if spec.predictive:
             forecast = self._forecast(info, t)
             if forecast is not None and forecast[0] > desired:
-                desired, reason = forecast
+                desired, why = forecast[0], (lambda text=forecast[1]: text)
         desired = min(max(desired, spec.min), spec.max)
         history.append((t, desired))
         while history and history[0][0] < t - spec.stabilization:
@@ -150,7 +178,7 @@ class Autoscaler:
             desired = min(current, max(d for _, d in history))
         if desired > current:
             desired = min(desired, max(current * 2, current + 4))
-        return desired, reason
+        return desired, why() if desired != current else ""
 
     def _act(self, info, t: int, desired: int, reason: str) -> None:  # noqa: ANN001
         world = self.sim.world

@@ -89,11 +89,15 @@ class Tick:
         self.liveness_nodes = [(n.index, n.spec.liveness) for n in nodes
                                if getattr(n.spec, "liveness", None) is not None]
         self.composed_change = -1
+        self.smooth_ticks = (max(1, round(servers.SMOOTH_S / world.dt)),
+                             max(1, round(servers.SETTLED_S / world.dt)))
+        world.flow.admitted_recent = np.zeros((self.smooth_ticks[1], topo.size))
         self._derived: dict[str, tuple[int, object]] = {}
         self.warm_constant = np.ones(topo.size)
         self.baseline_p99 = np.zeros(topo.size)  # p99 (s) of the settled estate: "normally"
         self.last_limited = False
         self.checks: list[Callable[[Batch], None]] = []  # controllers' checks of a batch
+        self.cells: tuple[object, tuple[np.ndarray, ...]] | None = None  # physics.outcomes
 
     # -- what the steps share, derived from the instance table -------------------------------
     def _cached(self, name: str, build: Callable[[], object]) -> object:
@@ -260,8 +264,10 @@ class Tick:
         start every distribution from a composed state."""
         world, topo = self.world, self.world.topo
         batch = self.run(0, 1)
-        rate = batch.lam_node[0].copy()  # as if it had run like this for a while
-        rate[self.consumer_nodes] = rate[self.consumer_queues]  # consumers keep up
+        counts = batch.admitted[0].copy()  # as if it had run like this for a while
+        counts[self.consumer_nodes] = counts[self.consumer_queues]  # consumers keep up
+        world.flow.admitted_recent[:] = counts
+        rate = counts / world.dt
         world.flow.smooth, world.flow.slow = rate, rate.copy()
         world.inst.lam_smooth = world.flow.smooth[world.inst.node] * world.routing().share
         compose.step(world, self, 0)

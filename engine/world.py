@@ -42,6 +42,7 @@ class FlowState:
     c: int = 0
     smooth: np.ndarray = field(init=False)  # N: admitted/s smoothed (what overloads)
     slow: np.ndarray = field(init=False)  # N: admitted/s smoothed over a minute
+    admitted_recent: np.ndarray = field(init=False)  # the last minute's admitted, tick × N
     refused_share: np.ndarray = field(init=False)  # N: share refused in the last tick
     warm: np.ndarray = field(init=False)  # N, caches: share of the working set held
     queue_lag: np.ndarray = field(init=False)  # C: messages published, not yet consumed
@@ -58,6 +59,7 @@ class FlowState:
         n, e, c = self.n, self.e, self.c
         self.smooth = np.zeros(n)
         self.slow = np.zeros(n)
+        self.admitted_recent = np.zeros((0, n))
         self.refused_share = np.zeros(n)
         self.conn_refused = np.zeros(n)
         self.warm = np.ones(n)

@@ -20,9 +20,10 @@ version) and every node:
 
 A distribution is a property of the estate's state, which moves slower than the counts drawn
 from it every tick (``physics.outcomes``). It is composed again at once after any change of the
-instance table, and otherwise, checked every ``COMPOSE_MS`` of simulated time, when some
+instance table, every ``BUSY_COMPOSE_MS`` while a backlog builds or drains, and otherwise,
+checked every ``COMPOSE_MS`` of simulated time, when some
 pool's queueing has moved: its wait factor 1/(1 − ρ) changed by more than ``WAIT_STEP``
-(relative), or a backlog is building or draining, or a cache's hit ratio moved.
+(relative), or a cache's hit ratio moved.
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ if TYPE_CHECKING:
 __all__ = ["COMPOSE_MS", "step"]
 
 COMPOSE_MS = 30_000
+BUSY_COMPOSE_MS = 5_000
 _Z99 = 2.3263478740408408
 
 
-WAIT_STEP = 0.05
+WAIT_STEP = 0.08
 
 
 def pool_rho(world: World, smooth: np.ndarray) -> np.ndarray:
@@ -100,6 +102,8 @@ def due(world: World, tick: Tick, t: int) -> bool:
     dist = world.dist
     if dist is None or _reshaped(world, tick):
         return True
+    if (world.inst.backlog.any() or dist.backlog) and t % BUSY_COMPOSE_MS == 0:
+        return True  # a backlog moves the latency by the second
     return t % COMPOSE_MS == 0 and moved(world, tick, world.flow.slow)
 
 

@@ -53,7 +53,8 @@ _K0 = np.argmax(_SUM > 0, axis=-1)
 _W0 = np.take_along_axis(_SUM, _K0[..., None], axis=-1)[..., 0]
 assert np.allclose(_W0 + np.take_along_axis(_SUM, np.minimum(_K0 + 1, B - 1)[..., None],
                                             axis=-1)[..., 0] * (_K0 + 1 < B), 1.0)
-_NEGLIGIBLE = 1e-12
+_NEGLIGIBLE = 1e-9
+_COLUMNS = np.arange(B)
 
 
 def _support(p: np.ndarray) -> tuple[int, int]:
@@ -97,29 +98,31 @@ def timeout_cut(p: np.ndarray, timeout: np.ndarray) -> tuple[np.ndarray, np.ndar
 
     The bucket holding the timeout keeps the part below it, in proportion on the log scale.
     """
+    p2 = p.reshape(-1, B)
+    timeout = np.broadcast_to(np.asarray(timeout, dtype=np.float64), p.shape[:-1]).ravel()
     pos = np.log(np.maximum(timeout, LOW * 1e-3) / EDGES[0]) / math.log(RATIO) + 1.0
     k = np.clip(np.floor(pos).astype(np.intp), 0, B)
-    keep = (np.arange(B) < k[..., None]).astype(np.float64)
     inside = np.clip(pos - np.floor(pos), 0.0, 1.0)
-    part = np.take_along_axis(np.pad(p, [(0, 0)] * (p.ndim - 1) + [(0, 1)]),
-                              k[..., None], axis=-1)[..., 0]
-    kept = p * keep
-    np.put_along_axis(kept, np.minimum(k, B - 1)[..., None],
-                      np.where(k < B, part * inside, p[..., -1])[..., None], axis=-1)
+    kept = p2 * (_COLUMNS < k[:, None])
+    rows = np.arange(len(p2))
+    at = np.minimum(k, B - 1)
+    kept[rows, at] = np.where(k < B, p2[rows, at] * inside, p2[rows, B - 1])
+    kept = kept.reshape(p.shape)
     return kept, np.maximum(1.0 - kept.sum(axis=-1), 0.0)
 
 
 def at_value(seconds: np.ndarray) -> np.ndarray:
     """A point mass at each value (s), split between the two buckets around it."""
     seconds = np.asarray(seconds, dtype=np.float64)
-    pos = np.clip(np.log(np.maximum(seconds, 1e-12) / MIDS[0]) / math.log(RATIO), 0, B - 1)
+    flat = seconds.ravel()
+    pos = np.clip(np.log(np.maximum(flat, 1e-12) / MIDS[0]) / math.log(RATIO), 0, B - 1)
     lo = np.floor(pos).astype(np.intp)
-    out = np.zeros((*seconds.shape, B))
-    np.put_along_axis(out, lo[..., None], (1 - (pos - lo))[..., None], axis=-1)
     hi = np.minimum(lo + 1, B - 1)
-    np.put_along_axis(out, hi[..., None], (np.take_along_axis(out, hi[..., None], -1)[..., 0]
-                                           + (pos - lo))[..., None], axis=-1)
-    return out
+    out = np.zeros((len(flat), B))
+    rows = np.arange(len(flat))
+    out[rows, lo] = 1 - (pos - lo)
+    out[rows, hi] += pos - lo
+    return out.reshape(*seconds.shape, B)
 
 
 def shift_delay(p: np.ndarray, delay: np.ndarray) -> np.ndarray:

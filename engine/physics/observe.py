@@ -35,8 +35,8 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     per_ready = np.maximum(routing.ready_count, 1.0)
     running = np.bincount(world.inst.node, routing.ready + (world.inst.state == 0), N)
     counts = b.latency
-    served = counts.sum(axis=2)
-    mean = (counts * h.MIDS).sum(axis=2) / np.maximum(served, 1.0)
+    served = b.extra["served"]
+    mean = b.extra["latency_sum"] / np.maximum(served, 1.0)
     row[:, M.RPS] = b.arrivals / dt
     row[:, M.REQUESTS] = b.arrivals
     row[:, M.FAILED] = b.failed
@@ -58,8 +58,10 @@ def step(world: World, tick: Tick, b: Batch) -> None:
                                               N), 0.0, None) / dt
     if tick.db_nodes.size:
         row[:, M.REPLICATION_LAG] = b.extra["replication_lag"]
-        row[:, M.CONNECTIONS] = np.minimum(world.connections_wanted,
-                                           routing.ready_count * topo.max_connections)
+        accepted = np.where(np.isfinite(topo.max_connections),
+                            routing.ready_count * np.where(np.isfinite(topo.max_connections),
+                                                           topo.max_connections, 0.0), np.inf)
+        row[:, M.CONNECTIONS] = np.minimum(world.connections_wanted, accepted)
     if len(topo.consumers):
         for i, queue in enumerate(tick.consumer_queues.tolist()):
             row[:, M.QUEUE_LAG, queue] = np.maximum(row[:, M.QUEUE_LAG, queue],

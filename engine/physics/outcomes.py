@@ -4,11 +4,14 @@
   version) as a load balancer spreads them, request by request: multinomially by the pools'
   shares, so a 5 % canary gets Binomial(n, 0.05) requests, not exactly 5 %.
 - Failures: each pool's requests fail Binomial(n, F_pool,t), where F_pool,t adds to the
-  composed F_pool what this tick's refusals downstream cost it: a call (weight w, r retries)
-  to a callee that refused a share s of its arrivals this tick fails with w·s^(r+1) more.
+  composed F_pool what this tick's refusals downstream cost it: calls (weight w = n + f,
+  r retries) to a callee that refused a share s of its arrivals this tick all succeed with
+  (1 − s^(r+1))^n (1 − f·s^(r+1)).
   A node's errors are its failures plus every request refused at its door.
-- Latency: a pool's requests fall into the histogram buckets multinomially by its composed
-  distribution, so a pool with few requests is visibly noisy and a busy one is steady.
+- Latency: a pool's requests fall into the histogram buckets as Poisson counts around n·pmf
+  (the multinomial's independent approximation; buckets where the distribution holds less
+  than 10⁻⁷ stay empty), so a pool with few requests is visibly noisy and a busy one is
+  steady.
   Refused requests are answered at once and are not in the latency histogram (as a load
   balancer's 503s are not in the service's own).
 """
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..batch import group_add
+from .histogram import MIDS, B
 
 if TYPE_CHECKING:
     from ..batch import Batch
@@ -27,6 +31,8 @@ if TYPE_CHECKING:
     from ..world import World
 
 __all__ = ["step"]
+
+_NEGLIGIBLE = 1e-7
 
 
 def step(world: World, tick: Tick, b: Batch) -> None:
@@ -38,23 +44,39 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     extra = np.zeros((b.k, N))
     edges = tick.call_edges
     if len(edges) and refused.any():
-        s = refused[:, topo.edge_dst[edges]]
-        hurt = np.minimum(topo.edge_weight[edges], 1.0) * s ** (topo.edge_retries[edges] + 1)
-        extra = -np.expm1(group_add(np.log1p(-np.minimum(hurt, 1 - 1e-12)),
-                                    topo.edge_src[edges], N))
+        # a call fails when every attempt is refused; w = n + f calls: 1 − (1 − s')^n (1 − f·s')
+        s = refused[:, topo.edge_dst[edges]] ** (topo.edge_retries[edges] + 1)
+        w = topo.edge_weight[edges]
+        whole = np.floor(w)
+        log_ok = whole * np.log1p(-np.minimum(s, 1 - 1e-12)) + np.log1p(
+            -np.minimum((w - whole) * s, 1 - 1e-12))
+        extra = -np.expm1(group_add(log_ok, topo.edge_src[edges], N))
     pool_n = _split(tick, routing, b.admitted)
     fail_p = np.clip(1.0 - (1.0 - dist.pool_fail) * (1.0 - extra[:, pool_node]), 0.0, 1.0)
     failed = tick.streams("pool-fail").binomial(pool_n.astype(np.int64), fail_p)
     b.failed = b.rejected + group_add(failed, pool_node, N)
-    pmf = dist.pool_pmf / np.maximum(dist.pool_pmf.sum(axis=1, keepdims=True), 1e-300)
-    counts = tick.streams("latency").multinomial(pool_n.astype(np.int64), pmf).astype(
-        np.float64)
-    latency = np.zeros((b.k, N, counts.shape[2]))
-    for pools in tick.pool_ranks()[0]:
-        latency[:, pool_node[pools]] += counts[:, pools]
-    b.latency = latency
+    cell_pool, cell_pmf, cell_slot = _cells(world, tick)
+    counts = tick.streams("latency").poisson(pool_n[:, cell_pool] * cell_pmf)
+    b.latency = group_add(counts, cell_slot, N * B).reshape(b.k, N, B)
+    cell_node = cell_slot // B
+    b.extra["served"] = group_add(counts, cell_node, N)
+    b.extra["latency_sum"] = group_add(counts * MIDS[cell_slot % B], cell_node, N)
     b.commit(lambda: _per_version(world, routing.pool_version, pool_n.sum(axis=0),
-                                  failed.sum(axis=0), counts.sum(axis=0)))
+                                  failed.sum(axis=0), counts.sum(axis=0), cell_pool))
+
+
+def _cells(world: World, tick: Tick) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (pool, bucket) cells where a pool's latency can fall: each cell's pool, its share
+    of the pool's requests and its slot in the per-node histograms (node·B + bucket)."""
+    dist = world.dist
+    assert dist is not None
+    if tick.cells is not None and tick.cells[0] is dist:
+        return tick.cells[1]
+    routing = world.routing()
+    pool, bucket = np.nonzero(dist.pool_pmf > _NEGLIGIBLE)
+    cells = (pool, dist.pool_pmf[pool, bucket], routing.pool_node[pool] * B + bucket)
+    tick.cells = (dist, cells)
+    return cells
 
 
 def _split(tick: Tick, routing, admitted: np.ndarray) -> np.ndarray:  # noqa: ANN001
@@ -76,7 +98,7 @@ def _split(tick: Tick, routing, admitted: np.ndarray) -> np.ndarray:  # noqa: AN
 
 
 def _per_version(world: World, version: np.ndarray, n: np.ndarray, failed: np.ndarray,
-                 counts: np.ndarray) -> None:
+                 counts: np.ndarray, cell_pool: np.ndarray) -> None:
     """Run-long counts per deployed version (a pool), for comparing a canary with its stable
     pool over any window: requests, failures and the latency histogram."""
     acc = world.version_counts
@@ -85,4 +107,7 @@ def _per_version(world: World, version: np.ndarray, n: np.ndarray, failed: np.nd
         acc.grow(size)
     np.add.at(acc.requests, version, n)
     np.add.at(acc.failed, version, failed)
-    np.add.at(acc.latency, version, counts)
+    dist = world.dist
+    assert dist is not None
+    bucket = np.nonzero(dist.pool_pmf > _NEGLIGIBLE)[1]
+    np.add.at(acc.latency, (version[cell_pool], bucket), counts)

@@ -11,9 +11,10 @@ CPU stress, by a version's CPU factor, and while it warms up); each worker serve
 - ρ is capped at ``RHO_MAX`` for the stationary part. Past μ the excess piles up as a fluid
   backlog b_t = min(max(b_{t−1} + (λ̄ − μ)·dt, 0), q_max) that adds b/μ to every request's wait
   and drains when load falls (``physics.flow`` sheds what would overflow q_max). λ̄ is the
-  arrival rate smoothed over ``SMOOTH_S`` (per node, λ̄_t = λ̄_{t−1} + (λ_t − λ̄_{t−1})(1 −
-  e^(−dt/SMOOTH_S)), each instance taking its share): a tick's Poisson burst above μ is
-  queueing the stationary formula already counts, not an overload.
+  node's admitted rate over the last ``SMOOTH_S`` (a moving average, each instance taking its
+  share): a tick's Poisson burst above μ is queueing the stationary formula already counts,
+  not an overload. The latency distributions are composed for the rate over the last
+  ``SETTLED_S`` (``physics.compose``).
 
 Reference: Kleinrock, *Queueing Systems* vol. 1, §3.5 (M/M/m) — Erlang's C formula.
 """
@@ -58,15 +59,16 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     """Smooth each node's admitted rate, and carry the backlog: none forms inside a batch."""
     inst, topo, routing, dt = world.inst, world.topo, world.routing(), world.dt
     b.lam_node = b.admitted / dt
-    alpha = 1.0 - np.exp(-dt / SMOOTH_S)
-    beta = 1.0 - np.exp(-dt / SETTLED_S)
-    s, slow = world.flow.smooth.copy(), world.flow.slow.copy()
-    b.slow = np.empty_like(b.smooth)
-    for k in range(b.k):  # the same arithmetic one tick at a time, whatever K is
-        s = s + (b.lam_node[k] - s) * alpha
-        slow = slow + (b.lam_node[k] - slow) * beta
-        b.smooth[k] = s
-        b.slow[k] = slow
+    # moving sums of whole counts are exact, so they do not depend on how ticks are batched
+    recent = np.concatenate([world.flow.admitted_recent, b.admitted])
+    total = np.cumsum(recent, axis=0)
+    held = len(world.flow.admitted_recent)
+    fast, slow_n = tick.smooth_ticks
+    end = np.arange(held, held + b.k)
+    b.smooth = (total[end] - total[end - fast]) / (fast * dt)
+    b.slow = (total[end] - total[end - slow_n]) / (slow_n * dt)
+    s, slow = b.smooth[-1], b.slow[-1]
+    kept = recent[-held:]
     share = routing.share
     limit = tick.overload_threshold()  # per node: the smoothed rate past which a queue grows
     b.assume(b.smooth > limit)
@@ -82,6 +84,7 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     def commit() -> None:
         world.flow.smooth = s
         world.flow.slow = slow
+        world.flow.admitted_recent = kept
         inst.backlog = backlog
         inst.lam_smooth = lam_smooth
         inst.lam = lam

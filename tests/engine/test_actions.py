@@ -27,7 +27,7 @@ def test_status_reports_figures_and_health() -> None:
 def test_explain_follows_failures_to_their_source() -> None:
     s = sim()
     s.world.lifecycle.scale(s.world.topo.find("payments"), 0, s.now)
-    s.run_for(10_000)
+    s.run_for(60_000)  # a minute of evidence
     reply = s.apply(Explain("gateway"))
     assert reply.data["path"] == ["gateway", "api", "checkout", "payments"]
     assert "payments has no ready instance" in reply.message

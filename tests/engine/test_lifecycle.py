@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from engine.metrics import M
 from tests.conftest import build
 
 BASE = """
@@ -58,18 +60,21 @@ def test_a_memory_leak_ends_in_oom_kills_and_restarts() -> None:
     assert memory[0] < memory[1] < memory[2] < memory[3] < memory[4]  # 60 MiB a minute
     sim.run_for(120_000)
     assert crashes and all("OOMKilled" in e.data["reason"] for e in crashes)
-    # (500 − 200 MiB) / 60 MiB per minute: killed on the first tick past five minutes
-    assert crashes[0].t == 301_000
+    # (500 − 200 MiB) / 60 MiB per minute: killed about five minutes in (the traffic's own
+    # memory, per_rps × λ, is noisy, so the exact tick is not known)
+    assert 295_000 <= crashes[0].t <= 305_000
     assert restarts and restarts[0].t == crashes[0].t + 10_000
 
 
 def test_a_cpu_hungry_version_halves_capacity() -> None:
     healthy = build(BASE.format(version="1.0.0"))
     hungry = build(BASE.format(version="hungry"))
-    healthy.run_for(30_000)
-    hungry.run_for(30_000)
-    assert healthy.snapshot().service("app").saturation == pytest.approx(0.25)
-    assert hungry.snapshot().service("app").saturation == pytest.approx(0.5)
+    for sim in (healthy, hungry):
+        sim.run_for(90_000)
+    node = healthy.world.topo.find("app")
+    mean = [float(np.mean(s.metrics.series(node, M.SATURATION, 60_000, s.now)[1]))
+            for s in (healthy, hungry)]
+    assert mean == [pytest.approx(0.25, rel=0.03), pytest.approx(0.5, rel=0.03)]
 
 
 def test_scaling_up_starts_instances_that_take_traffic_once_ready() -> None:
@@ -87,4 +92,7 @@ def test_scaling_up_starts_instances_that_take_traffic_once_ready() -> None:
     zones = sorted(i.zone for i in snap.instances if i.node == "app")
     assert zones == ["zone-a", "zone-a", "zone-b", "zone-b", "zone-c"]
     rows = sim.world.inst.rows_of(node)
-    assert sim.world.inst.lam[rows] == pytest.approx([10] * 5)
+    assert sim.world.routing().share[rows] == pytest.approx([0.2] * 5)
+    sim.run_for(60_000)
+    assert float(np.mean(sim.metrics.series(node, M.RPS, 60_000, sim.now)[1])) == \
+        pytest.approx(50, rel=0.05)
