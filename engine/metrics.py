@@ -120,7 +120,8 @@ class MetricStore:
         self.rings = []
         for level, (tier, block) in enumerate(zip(tiers, self.blocks, strict=True)):
             length = -(-tier.length // block) * block
-            self.rings.append(_Ring(length, shape, HIST_B if level < 2 else 0))
+            # one-second samples keep each bucket's sum too; 15-second ones counts only
+            self.rings.append(_Ring(length, shape, (2 * HIST_B, HIST_B, 0)[min(level, 2)]))
         self.steps = steps
         self.span_ms = [s * tick_ms * r.length for s, r in zip(steps, self.rings, strict=True)]
         self.totals = RunTotals(nodes)
@@ -155,6 +156,8 @@ class MetricStore:
         end = below.written % below.length or below.length
         mean = below.data[end - block:end].mean(axis=0)
         counts = below.hist[end - block:end].sum(axis=0) if below.hist is not None else None
+        if counts is not None and above.hist is not None:
+            counts = counts[..., :above.hist.shape[-1]]
         if counts is not None and above.hist is None:
             mean[_PCT] = quantiles(counts, _QS) * 1000  # those of the block's merged counts
         above.push(mean, int(below.times[end - 1]), counts)
@@ -231,7 +234,7 @@ class RunTotals:
     def __init__(self, nodes: int) -> None:
         self.requests = np.zeros(nodes)
         self.failed = np.zeros(nodes)
-        self.latency = np.zeros((nodes, HIST_B))
+        self.latency = np.zeros((nodes, 2 * HIST_B))  # counts, then sums
 
     def add_block(self, rows: np.ndarray, dt: float) -> None:
         """Count a block of ticks (ticks × metrics × nodes)."""

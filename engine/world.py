@@ -79,19 +79,19 @@ class VersionCounts:
 
     requests: np.ndarray = field(default_factory=lambda: np.zeros(0))
     failed: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    latency: np.ndarray = field(default_factory=lambda: np.zeros((0, B)))
+    latency: np.ndarray = field(default_factory=lambda: np.zeros((0, 2 * B)))  # counts, sums
 
     def grow(self, size: int) -> None:
         extra = size - len(self.requests)
         self.requests = np.concatenate([self.requests, np.zeros(extra)])
         self.failed = np.concatenate([self.failed, np.zeros(extra)])
-        self.latency = np.concatenate([self.latency, np.zeros((extra, B))])
+        self.latency = np.concatenate([self.latency, np.zeros((extra, 2 * B))])
 
     def reading(self, versions: list[int]) -> tuple[float, float, np.ndarray]:
         """(requests, failed, latency counts) summed over some versions, now."""
         known = [v for v in versions if v < len(self.requests)]
         if not known:
-            return 0.0, 0.0, np.zeros(B)
+            return 0.0, 0.0, np.zeros(2 * B)
         return (float(self.requests[known].sum()), float(self.failed[known].sum()),
                 self.latency[known].sum(axis=0))
 

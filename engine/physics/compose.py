@@ -28,12 +28,12 @@ pool's queueing has moved: its wait factor 1/(1 − ρ) changed by more than ``W
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import histogram as h
+from . import latency as lat
+from .histogram import B
 from .servers import RHO_MAX, erlang_c
 
 if TYPE_CHECKING:
@@ -44,7 +44,6 @@ __all__ = ["COMPOSE_MS", "step"]
 
 COMPOSE_MS = 30_000
 BUSY_COMPOSE_MS = 5_000
-_Z99 = 2.3263478740408408
 
 
 WAIT_STEP = 0.08
@@ -126,17 +125,16 @@ def step(world: World, tick: Tick, t: int) -> None:
     c = topo.workers[pool_node]
     base = topo.base_latency[pool_node] * versions.latency_factor[routing.pool_version] + \
         mean(inst.backlog / np.maximum(routing.mu, 1e-9))
-    own = h.own_latency(base, c / mu, erlang_c(c, rho), 1.0 / (mu * (1.0 - rho)))
+    own = lat.own_latency(base, c / mu, erlang_c(c, rho), 1.0 / (mu * (1.0 - rho)))
     ext = topo.is_external[pool_node]
     if ext.any():
-        own[ext] = _lognormal(topo.base_latency[pool_node[ext]], topo.ext_p99[pool_node[ext]])
+        own[ext] = lat.lognormal(topo.base_latency[pool_node[ext]], topo.ext_p99[pool_node[ext]])
     own_err = versions.error_rate[routing.pool_version]
 
-    node_pmf = np.zeros((topo.size, h.B))
-    node_pmf[:, 0] = 1.0
+    node_pmf = lat.zero(topo.size)
     node_fail = np.zeros(topo.size)
     attempt_fail = np.zeros(len(topo.edge_src))
-    pool_pmf = np.zeros((P, h.B))
+    pool_pmf = np.zeros((P, lat.W))
     pool_fail = np.zeros(P)
     share = routing.pool_share
     hit = topo.hit_target * world.flow.warm * (routing.routable > 0)
@@ -147,15 +145,15 @@ def step(world: World, tick: Tick, t: int) -> None:
         if not len(pools):
             continue
         rows = pool_node[pools]
-        e2e = h.convolve(own[pools], calls[np.searchsorted(nodes, rows)])
-        kept, timed = h.timeout_cut(e2e, topo.timeout[rows])
-        kept += timed[:, None] * h.at_value(topo.timeout[rows])
+        e2e = lat.convolve(own[pools], calls[np.searchsorted(nodes, rows)])
+        kept, timed = lat.timeout_cut(e2e, topo.timeout[rows])
+        kept += timed[:, None] * lat.at_value(topo.timeout[rows])
         fail = 1.0 - (1.0 - own_err[pools]) * (1.0 - call_fail[np.searchsorted(nodes, rows)]) \
             * (1.0 - timed)
         pool_pmf[pools], pool_fail[pools] = kept, fail
         s = share[pools]
         total = np.bincount(rows, s, topo.size)[nodes]
-        mixed = np.zeros((topo.size, h.B))
+        mixed = np.zeros((topo.size, lat.W))
         np.add.at(mixed, rows, kept * s[:, None])
         has = total > 0
         node_pmf[nodes[has]] = mixed[nodes[has]] / total[has, None]
@@ -177,15 +175,14 @@ def _calls(world: World, tick: Tick, nodes: np.ndarray, edges: np.ndarray,
            hit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The combined latency of each node's calls and the chance one of them fails."""
     topo = world.topo
-    out = np.zeros((len(nodes), h.B))
-    out[:, 0] = 1.0
+    out = lat.zero(len(nodes))
     fail = np.zeros(len(nodes))
     if not len(edges):
         return out, fail
     dst = topo.edge_dst[edges]
     tau = topo.edge_timeout[edges]
-    kept, timed = h.timeout_cut(node_pmf[dst], tau)
-    attempt = kept + timed[:, None] * h.at_value(tau)
+    kept, timed = lat.timeout_cut(node_pmf[dst], tau)
+    attempt = kept + timed[:, None] * lat.at_value(tau)
     p = 1.0 - (1.0 - node_fail[dst]) * (1.0 - timed)
     attempt_fail[edges] = p
     call, p_call = attempt, p.copy()
@@ -193,11 +190,11 @@ def _calls(world: World, tick: Tick, nodes: np.ndarray, edges: np.ndarray,
     sel = np.flatnonzero((retries > 0) & (p > 1e-4))
     if len(sel):  # X_r = A; X_k = (1 − p)·A + p·(A ⊛ backoff ⊛ X_{k+1})
         first, chance, r = attempt[sel], p[sel][:, None], retries[sel]
-        fail_lat = h.convolve(first, h.at_value(topo.edge_backoff[edges[sel]]))
+        fail_lat = lat.convolve(first, lat.at_value(topo.edge_backoff[edges[sel]]))
         x = first
         for i in range(int(r.max())):
             x = np.where((r > i)[:, None], (1 - chance) * first + chance *
-                         h.convolve(fail_lat, x), x)
+                         lat.convolve(fail_lat, x), x)
         call = call.copy()
         call[sel] = x
         p_call[sel] = p[sel] ** (r + 1)
@@ -212,19 +209,18 @@ def _calls(world: World, tick: Tick, nodes: np.ndarray, edges: np.ndarray,
     if len(sel):  # ⌊w⌋ calls one after another
         acc = total[sel]
         for i in range(int(whole[sel].max())):
-            acc = np.where((whole[sel] > i)[:, None], h.convolve(acc, call[sel]), acc)
+            acc = np.where((whole[sel] > i)[:, None], lat.convolve(acc, call[sel]), acc)
         total[sel] = acc
     edge_fail = 1.0 - (1.0 - p_call) ** whole * (1.0 - frac * p_call)
     caller = np.searchsorted(nodes, topo.edge_src[edges])
-    seq = np.ones((len(nodes), h.B)) * 0.0
-    seq[:, 0] = 1.0
+    seq = lat.zero(len(nodes))
     par = seq.copy()
     parallel = topo.edge_parallel[edges]
     slot = tick.edge_slot[edges]
     started = np.zeros((2, len(nodes)), dtype=bool)
     for k in range(int(slot.max()) + 1):
-        for mode, (mask, acc, combine) in enumerate(((~parallel, seq, h.convolve),
-                                                     (parallel, par, h.maximum))):
+        for mode, (mask, acc, combine) in enumerate(((~parallel, seq, lat.convolve),
+                                                     (parallel, par, lat.maximum))):
             pick = np.flatnonzero((slot == k) & mask)
             if not len(pick):
                 continue
@@ -237,24 +233,6 @@ def _calls(world: World, tick: Tick, nodes: np.ndarray, edges: np.ndarray,
     has_par = np.bincount(caller, parallel, len(nodes)) > 0
     out = seq.copy()
     if has_par.any():
-        out[has_par] = h.convolve(seq[has_par], par[has_par])
+        out[has_par] = lat.convolve(seq[has_par], par[has_par])
     log_ok = np.bincount(caller, np.log1p(-np.minimum(edge_fail, 1 - 1e-12)), len(nodes))
     return out, -np.expm1(log_ok)
-
-
-def _lognormal(median: np.ndarray, p99: np.ndarray) -> np.ndarray:
-    sigma = np.maximum(np.log(np.maximum(p99, 1e-9) / np.maximum(median, 1e-9)) / _Z99, 1e-3)
-    z = (np.log(h.EDGES[None, :]) - np.log(np.maximum(median, 1e-9))[:, None]) / sigma[:, None]
-    cdf = 0.5 * (1.0 + _erf(z / math.sqrt(2.0)))
-    cdf[:, -1] = 1.0
-    return np.diff(cdf, prepend=0.0, axis=-1)
-
-
-def _erf(x: np.ndarray) -> np.ndarray:
-    """Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): numpy has no erf of its own."""
-    sign = np.sign(x)
-    x = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * x)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
-                                                                           + t * 1.061405429))))
-    return sign * (1.0 - poly * np.exp(-x * x))

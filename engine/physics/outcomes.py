@@ -11,7 +11,7 @@
 - Latency: a pool's requests fall into the histogram buckets as Poisson counts around n·pmf
   (the multinomial's independent approximation; buckets where the distribution holds less
   than 10⁻⁷ stay empty), so a pool with few requests is visibly noisy and a busy one is
-  steady.
+  steady; each bucket's sum is its count times the composed mean of that bucket.
   Refused requests are answered at once and are not in the latency histogram (as a load
   balancer's 503s are not in the service's own).
 """
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..batch import group_add
-from .histogram import MIDS, B
+from .histogram import B
 
 if TYPE_CHECKING:
     from ..batch import Batch
@@ -55,26 +55,35 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     fail_p = np.clip(1.0 - (1.0 - dist.pool_fail) * (1.0 - extra[:, pool_node]), 0.0, 1.0)
     failed = tick.streams("pool-fail").binomial(pool_n.astype(np.int64), fail_p)
     b.failed = b.rejected + group_add(failed, pool_node, N)
-    cell_pool, cell_pmf, cell_slot = _cells(world, tick)
+    cell_pool, cell_pmf, cell_slot, cell_mean = _cells(world, tick)
     counts = tick.streams("latency").poisson(pool_n[:, cell_pool] * cell_pmf)
-    b.latency = group_add(counts, cell_slot, N * B).reshape(b.k, N, B)
+    sums = counts * cell_mean
+    latency = np.empty((b.k, N, 2 * B))
+    latency[:, :, :B] = group_add(counts, cell_slot, N * B).reshape(b.k, N, B)
+    latency[:, :, B:] = group_add(sums, cell_slot, N * B).reshape(b.k, N, B)
+    b.latency = latency
     cell_node = cell_slot // B
     b.extra["served"] = group_add(counts, cell_node, N)
-    b.extra["latency_sum"] = group_add(counts * MIDS[cell_slot % B], cell_node, N)
+    b.extra["latency_sum"] = group_add(sums, cell_node, N)
     b.commit(lambda: _per_version(world, routing.pool_version, pool_n.sum(axis=0),
-                                  failed.sum(axis=0), counts.sum(axis=0), cell_pool))
+                                  failed.sum(axis=0), counts.sum(axis=0), sums.sum(axis=0),
+                                  cell_pool, cell_slot % B))
 
 
-def _cells(world: World, tick: Tick) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _cells(world: World, tick: Tick) -> tuple[np.ndarray, ...]:
     """The (pool, bucket) cells where a pool's latency can fall: each cell's pool, its share
-    of the pool's requests and its slot in the per-node histograms (node·B + bucket)."""
+    of the pool's requests, its slot in the per-node histograms (node·B + bucket) and the
+    mean latency of the requests that fall in it."""
     dist = world.dist
     assert dist is not None
     if tick.cells is not None and tick.cells[0] is dist:
         return tick.cells[1]
     routing = world.routing()
-    pool, bucket = np.nonzero(dist.pool_pmf > _NEGLIGIBLE)
-    cells = (pool, dist.pool_pmf[pool, bucket], routing.pool_node[pool] * B + bucket)
+    mass = dist.pool_pmf[:, :B]
+    pool, bucket = np.nonzero(mass > _NEGLIGIBLE)
+    cell_mass = mass[pool, bucket]
+    mean = dist.pool_pmf[pool, B + bucket] / cell_mass
+    cells = (pool, cell_mass, routing.pool_node[pool] * B + bucket, mean)
     tick.cells = (dist, cells)
     return cells
 
@@ -98,16 +107,15 @@ def _split(tick: Tick, routing, admitted: np.ndarray) -> np.ndarray:  # noqa: AN
 
 
 def _per_version(world: World, version: np.ndarray, n: np.ndarray, failed: np.ndarray,
-                 counts: np.ndarray, cell_pool: np.ndarray) -> None:
+                 counts: np.ndarray, sums: np.ndarray, cell_pool: np.ndarray,
+                 bucket: np.ndarray) -> None:
     """Run-long counts per deployed version (a pool), for comparing a canary with its stable
-    pool over any window: requests, failures and the latency histogram."""
+    pool over any window: requests, failures and the latency histogram (counts and sums)."""
     acc = world.version_counts
     size = len(world.versions.names)
     if acc.requests.shape[0] < size:
         acc.grow(size)
     np.add.at(acc.requests, version, n)
     np.add.at(acc.failed, version, failed)
-    dist = world.dist
-    assert dist is not None
-    bucket = np.nonzero(dist.pool_pmf > _NEGLIGIBLE)[1]
     np.add.at(acc.latency, (version[cell_pool], bucket), counts)
+    np.add.at(acc.latency, (version[cell_pool], B + bucket), sums)

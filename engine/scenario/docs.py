@@ -30,6 +30,7 @@ _KINDS = {
     "float": "number",
     "bool": "true or false",
     "rate": "rate (0.08 or '8%')",
+    "share": "share (0.2 or '20%', may pass 100%)",
     "duration": "duration (90s, 5m, 1h30m)",
     "size": "size in MiB ('512Mi', '2Gi')",
     "timeofday": "time of day ('09:30')",
@@ -149,7 +150,7 @@ def _value(kind: str, value: Any) -> str:
         return str(value).lower()
     if kind == "duration":
         return format_duration(value)
-    if kind == "rate":
+    if kind in ("rate", "share"):
         return f"{value * 100:g}%"
     if kind == "size":
         return f"{value / 1024:g}Gi" if value >= 1024 and value % 1024 == 0 else f"{value:g}Mi"

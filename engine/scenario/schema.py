@@ -145,7 +145,7 @@ CALL = Record(
                      "callee's own timeout", min=1),
         "retries": F("int", 0, "attempts after a failed one", min=0, max=10),
         "backoff": F("duration", 50, "wait before a retry", min=0),
-        "retry_budget": F("float", 0.2, "retries may add at most this share of the calls (0.2 = "
+        "retry_budget": F("share", 0.2, "retries may add at most this share of the calls (0.2 = "
                           "20 %; above 1 lets every call retry), as Envoy and Finagle retry "
                           "budgets do", min=0, max=10),
         "mode": F("str", None, "overrides the caller's calls_mode for this call",

@@ -241,6 +241,7 @@ class Validator:
 
 
 _NOUNS = {"int": "a whole number", "float": "a number", "rate": "a rate such as 0.08 or '8%'",
+          "share": "a share such as 0.2 or '20%' (may pass 100%)",
           "duration": "a duration such as 90s", "size": "a size in MiB", "bool": "true or false",
           "str": "text", "name": "a name", "version": "a version"}
 
@@ -250,7 +251,7 @@ def _num(value: float, kind: str) -> str:
         from ..durations import format_duration
 
         return format_duration(value)
-    if kind == "rate":
+    if kind in ("rate", "share"):
         return f"{value:.4g} ({value * 100:.4g}%)"
     return f"{value:g}"
 
@@ -311,6 +312,14 @@ def _bool(value: Any, raw: str | None) -> bool:
 
 
 def _rate(value: Any, raw: str | None) -> float:
+    number = _share(value, raw)
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(f"a rate must lie between 0 and 1 (0% and 100%), got {value}")
+    return number
+
+
+def _share(value: Any, raw: str | None) -> float:
+    """A proportion written as a number (0.2) or a percentage ('20%'), not limited to 100 %."""
     if isinstance(value, str) and value.strip().endswith("%"):
         try:
             number = float(value.strip()[:-1]) / 100
@@ -321,8 +330,6 @@ def _rate(value: Any, raw: str | None) -> float:
             number = _float(value, raw)
         except ValueError:
             raise ValueError(f"expected a rate such as 0.08 or '8%', got {_kind_of(value)}") from None
-    if not 0.0 <= number <= 1.0:
-        raise ValueError(f"a rate must lie between 0 and 1 (0% and 100%), got {value}")
     return number
 
 
@@ -385,6 +392,6 @@ def _weights(value: Any, raw: str | None) -> dict[str, float]:
 
 _COERCE: dict[str, Callable[[Any, str | None], Any]] = {
     "str": _str, "name": _name, "version": _version, "int": _int, "float": _float,
-    "bool": _bool, "rate": _rate, "duration": _duration, "size": _size,
+    "bool": _bool, "rate": _rate, "share": _share, "duration": _duration, "size": _size,
     "timeofday": _timeofday, "names": _names, "weights": _weights,
 }
