@@ -106,22 +106,28 @@ class Autoscaler:
         recorded come from the batch, as the store will keep them (float32)."""
         node, ring = info.index, self.sim.metrics.rings[0]
         span = max(1, info.spec.autoscale.sync // self.sim.spec.tick)
-        rows = hist = np.zeros((0,), dtype=np.float32)
+        want_p99 = info.spec.autoscale.target_p99 is not None
+        taken = 0
+        parts, hists = [], []
         if batch is not None:
             first = max(0, k + 1 - span)
-            rows = batch.rows[first:k + 1, :, node].astype(np.float32)
-            hist = batch.latency[first:k + 1, node].astype(np.float32)
-        need = min(span - len(rows), ring.written)
-        index = np.arange(ring.written - need, ring.written) % ring.length
-        if batch is not None:
-            rows = np.concatenate([ring.data[index, :, node], rows])
-            hist = np.concatenate([ring.hist[index, node], hist])
-        else:
-            rows, hist = ring.data[index, :, node], ring.hist[index, node]
-        if not len(rows):
+            parts.append(batch.rows[first:k + 1, :, node].astype(np.float32))
+            if want_p99:
+                hists.append(batch.latency[first:k + 1, node].astype(np.float32))
+            taken = k + 1 - first
+        need = min(span - taken, ring.written)
+        if need:
+            index = np.arange(ring.written - need, ring.written) % ring.length
+            parts.insert(0, ring.data[index, :, node])
+            if want_p99:
+                hists.insert(0, ring.hist[index, node])
+        if not parts:
             return self.sim.world.node_metrics[:, node]
+        rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
         mean = rows.astype(np.float64).mean(axis=0)
-        mean[M.P99] = quantiles(hist.astype(np.float64).sum(axis=0), (0.99,))[0, 0] * 1000
+        if want_p99:
+            hist = hists[0] if len(hists) == 1 else np.concatenate(hists)
+            mean[M.P99] = quantiles(hist.astype(np.float64).sum(axis=0), (0.99,))[0, 0] * 1000
         return mean
 
     def _desired(self, info, t: int, row: np.ndarray,  # noqa: ANN001 - NodeInfo
