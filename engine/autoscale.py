@@ -117,10 +117,10 @@ class Autoscaler:
             taken = k + 1 - first
         need = min(span - taken, ring.written)
         if need:
-            index = np.arange(ring.written - need, ring.written) % ring.length
-            parts.insert(0, ring.data[index, :, node])
+            samples = np.arange(ring.written - need, ring.written)
+            parts.insert(0, ring.data[samples % ring.length, :, node])
             if want_p99:
-                hists.insert(0, ring.hist[index, node])
+                hists.insert(0, ring.hist[samples % ring.hist_length, node])
         if not parts:
             return self.sim.world.node_metrics[:, node]
         rows = parts[0] if len(parts) == 1 else np.concatenate(parts)

@@ -3,10 +3,11 @@
 Every tick the world hands over one row per metric (``M`` names them), one column per node,
 and one latency histogram per node (``physics.histogram`` buckets). Three tiers keep them:
 every second for 15 minutes, 15-second means for 6 hours, 5-minute means for 7 days — memory
-is fixed by the tier sizes, whatever the run length. Histograms are kept (as sums) in the first
-two tiers, so a percentile over any window up to six hours is computed from the merged counts
-of that window, never by averaging percentiles; a one-second sample's percentiles are worked
-out from its histogram when asked for, and a coarser sample's from its block's merged counts. ``RunTotals`` keeps what the run summary needs
+is fixed by the tier sizes, whatever the run length. Latency histograms are kept for the last
+five minutes of one-second samples (counts and per-bucket sums) and for every 15-second sample
+(counts), so a percentile over any window up to six hours is computed from the merged
+histograms of that window, never by averaging percentiles; a sample's percentiles are worked
+out from its histogram when asked for, and a 5-minute sample's from its block's merged counts. ``RunTotals`` keeps what the run summary needs
 exactly: request and failure counts and the run's whole latency histogram.
 """
 
@@ -52,16 +53,20 @@ class Tier:
 
 
 DEFAULT_TIERS = (Tier(1000, 900), Tier(15_000, 1440), Tier(300_000, 2016))
+FINE_HISTOGRAMS = 300  # one-second samples that keep their latency histograms
 
 
 class _Ring:
     """A fixed-size circular buffer of (metric × node) samples and their times, and optionally
-    of (node × bucket) latency counts."""
+    of (node × bucket) latency histograms over the last ``hist_length`` samples of it."""
 
-    def __init__(self, length: int, shape: tuple[int, int], buckets: int = 0) -> None:
+    def __init__(self, length: int, shape: tuple[int, int], buckets: int = 0,
+                 hist_length: int | None = None) -> None:
         self.length = length
+        self.hist_length = min(hist_length or length, length)
         self.data = np.zeros((length, *shape), dtype=np.float32)
-        self.hist = np.zeros((length, shape[1], buckets), dtype=np.float32) if buckets else None
+        self.hist = np.zeros((self.hist_length, shape[1], buckets), dtype=np.float32) \
+            if buckets else None
         self.times = np.zeros(length, dtype=np.int64)
         self.written = 0
 
@@ -69,35 +74,35 @@ class _Ring:
         i = self.written % self.length
         self.data[i] = row
         if self.hist is not None and counts is not None:
-            self.hist[i] = counts
+            self.hist[self.written % self.hist_length] = counts
         self.times[i] = t
         self.written += 1
         return i
 
+    def _since(self, since: int, keep: int) -> np.ndarray:
+        """Absolute numbers of the samples after ``since`` among the last ``keep``."""
+        n = min(self.written, keep)
+        samples = np.arange(self.written - n, self.written)
+        return samples[self.times[samples % self.length] > since]
+
     def counts(self, since: int) -> np.ndarray | None:
-        """Latency counts per node summed over the samples after ``since``."""
+        """Latency histograms per node summed over the samples after ``since``."""
         if self.hist is None:
             return None
-        n = min(self.written, self.length)
-        order = (np.arange(self.written - n, self.written)) % self.length
-        keep = order[self.times[order] > since]
-        return self.hist[keep].sum(axis=0, dtype=np.float64)
+        samples = self._since(since, self.hist_length)
+        return self.hist[samples % self.hist_length].sum(axis=0, dtype=np.float64)
 
-    def node_counts(self, since: int, node: int) -> np.ndarray:
-        """One node's latency counts of each sample after ``since``, oldest first."""
+    def node_counts(self, since: int, node: int) -> tuple[np.ndarray, np.ndarray]:
+        """Times and latency histograms of one node's samples after ``since``, oldest first."""
         assert self.hist is not None
-        n = min(self.written, self.length)
-        order = (np.arange(self.written - n, self.written)) % self.length
-        keep = order[self.times[order] > since]
-        return self.hist[keep, node].astype(np.float64)
+        samples = self._since(since, self.hist_length)
+        return (self.times[samples % self.length],
+                self.hist[samples % self.hist_length, node].astype(np.float64))
 
     def window(self, since: int, column: int, node: int) -> tuple[np.ndarray, np.ndarray]:
         """Times and values of one metric of one node after ``since``, oldest first."""
-        n = min(self.written, self.length)
-        order = (np.arange(self.written - n, self.written)) % self.length
-        times = self.times[order]
-        keep = order[times > since]
-        return self.times[keep], self.data[keep, column, node]
+        slots = self._since(since, self.length) % self.length
+        return self.times[slots], self.data[slots, column, node]
 
 
 class MetricStore:
@@ -120,10 +125,15 @@ class MetricStore:
         self.rings = []
         for level, (tier, block) in enumerate(zip(tiers, self.blocks, strict=True)):
             length = -(-tier.length // block) * block
-            # one-second samples keep each bucket's sum too; 15-second ones counts only
-            self.rings.append(_Ring(length, shape, (2 * HIST_B, HIST_B, 0)[min(level, 2)]))
+            # one-second samples keep histograms with each bucket's sum for five minutes;
+            # 15-second ones counts only
+            buckets = (2 * HIST_B, HIST_B, 0)[min(level, 2)]
+            hist_length = -(-FINE_HISTOGRAMS // block) * block if level == 0 else None
+            self.rings.append(_Ring(length, shape, buckets, hist_length))
         self.steps = steps
         self.span_ms = [s * tick_ms * r.length for s, r in zip(steps, self.rings, strict=True)]
+        self.hist_span_ms = [s * tick_ms * r.hist_length
+                             for s, r in zip(steps, self.rings, strict=True)]
         self.totals = RunTotals(nodes)
         self._totals_at = 0  # fine samples already counted in the totals
 
@@ -138,10 +148,12 @@ class MetricStore:
         i, k = 0, len(rows)
         while i < k:
             pos = fine.written % fine.length
-            n = min(k - i, fine.length - pos, block - fine.written % block)
+            hpos = fine.written % fine.hist_length
+            n = min(k - i, fine.length - pos, fine.hist_length - hpos,
+                    block - fine.written % block)
             fine.data[pos:pos + n] = rows[i:i + n]
             if fine.hist is not None:
-                fine.hist[pos:pos + n] = counts[i:i + n]
+                fine.hist[hpos:hpos + n] = counts[i:i + n]
             fine.times[pos:pos + n] = times[i:i + n]
             fine.written += n
             i += n
@@ -155,7 +167,8 @@ class MetricStore:
         block = self.blocks[level]
         end = below.written % below.length or below.length
         mean = below.data[end - block:end].mean(axis=0)
-        counts = below.hist[end - block:end].sum(axis=0) if below.hist is not None else None
+        hend = below.written % below.hist_length or below.hist_length
+        counts = below.hist[hend - block:hend].sum(axis=0) if below.hist is not None else None
         if counts is not None and above.hist is not None:
             counts = counts[..., :above.hist.shape[-1]]
         if counts is not None and above.hist is None:
@@ -183,20 +196,22 @@ class MetricStore:
         """Times (ms) and values of one metric of one node over the last ``window_ms``,
         from the finest tier that covers the window."""
         column = METRIC_NAMES.index(metric) if isinstance(metric, str) else metric
-        for ring, span in zip(self.rings, self.span_ms, strict=True):
+        percentile = column in _PCT_COLUMNS
+        spans = self.hist_span_ms if percentile else self.span_ms
+        for ring, span in zip(self.rings, spans, strict=True):
+            if percentile and ring.hist is not None and (span >= window_ms
+                                                         or ring is self.rings[1]):
+                times, counts = ring.node_counts(now - window_ms, node)
+                return times, quantiles(counts, (_QS[column - M.P50],))[0] * 1000
             if span >= window_ms or ring is self.rings[-1]:
                 times, values = ring.window(now - window_ms, column, node)
-                values = values.astype(np.float64)
-                if column in _PCT_COLUMNS and ring.hist is not None and len(times):
-                    counts = ring.node_counts(now - window_ms, node)
-                    values = quantiles(counts, (_QS[column - M.P50],))[0] * 1000
-                return times, values
+                return times, values.astype(np.float64)
         raise AssertionError("unreachable")
 
     def window_counts(self, window_ms: int, now: int) -> np.ndarray:
         """Latency counts per node (node × bucket) over the last ``window_ms``, merged from
         the finest tier with histograms that covers the window."""
-        for ring, span in zip(self.rings, self.span_ms, strict=True):
+        for ring, span in zip(self.rings, self.hist_span_ms, strict=True):
             if ring.hist is not None and (span >= window_ms or ring is self.rings[1]):
                 counts = ring.counts(now - window_ms)
                 assert counts is not None

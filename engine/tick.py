@@ -20,6 +20,7 @@ pipeline computes the shorter batch again from the same random numbers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,7 +34,7 @@ from .physics.traffic import TrafficModel
 from .topology import Kind
 from .world import World
 
-__all__ = ["MAX_BATCH", "STEPS", "Tick"]
+__all__ = ["MAX_BATCH", "STEPS", "Coefficients", "Tick"]
 
 Step = Callable[[World, "Tick", Batch], None]
 STEPS: tuple[tuple[str, Step], ...] = (
@@ -47,7 +48,25 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("observe", observe.step),
 )
 MAX_BATCH = 120  # ticks computed at once at most
-CELLS = 1_000_000  # and at most this many (tick × instance) cells
+CELLS = 4_000_000  # and at most this many (tick × instance) cells
+
+
+@dataclass(frozen=True, slots=True)
+class Coefficients:
+    """Per node sums over instances (``physics.resources``)."""
+
+    cpu_a: np.ndarray
+    cpu_b: np.ndarray
+    sat_b: np.ndarray
+    mem_a: np.ndarray
+    mem_b: np.ndarray
+    per_mu: np.ndarray  # max share/μ: λ·per_mu > 1 means some instance is saturated
+
+
+def _max_by(node: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    out = np.full(size, -np.inf)
+    np.maximum.at(out, node, values)
+    return out
 
 
 class Tick:
@@ -108,6 +127,12 @@ class Tick:
         return hit[1]
 
     @property
+    def any_leak(self) -> bool:
+        world = self.world
+        return bool(self._cached("leak", lambda: bool(
+            world.versions.memory_leak[world.inst.version].any())))
+
+    @property
     def any_stress(self) -> bool:
         return bool(self.world.inst.stress.any())
 
@@ -122,6 +147,26 @@ class Tick:
             flat = values.reshape(-1, values.shape[-1])
             out.reshape(-1, size)[:, present] = np.add.reduceat(flat, inst.starts[present], axis=1)
         return out
+
+    def resource_coefficients(self) -> Coefficients:
+        """Per node, the sums over its instances that make CPU, memory and saturation linear
+        in the node's rate while no instance is saturated."""
+        def build() -> Coefficients:
+            world, routing = self.world, self.world.routing()
+            inst, topo, size = world.inst, world.topo, world.topo.size
+            node, ready, share = inst.node, routing.ready, routing.share
+            running = ready + (inst.state == 0)
+            per_mu = share / np.maximum(routing.mu, 1e-12)
+            idle = topo.cpu_idle
+            ready_sum = np.bincount(node, ready, size)
+            per_ready = np.bincount(node, ready * per_mu, size)
+            return Coefficients(
+                cpu_a=idle * ready_sum, cpu_b=(1.0 - idle) * per_ready, sat_b=per_ready,
+                mem_a=topo.mem_base * np.bincount(node, running, size),
+                mem_b=topo.mem_per_rps * np.bincount(node, running * share, size),
+                per_mu=np.where(np.isfinite(_max_by(node, per_mu * ready, size)),
+                                _max_by(node, per_mu * ready, size), 0.0))
+        return self._cached("resources", build)  # type: ignore[return-value]
 
     def overload_threshold(self) -> np.ndarray:
         """Per node: the smoothed admitted rate past which some instance's queue grows."""

@@ -42,11 +42,11 @@ if TYPE_CHECKING:
 
 __all__ = ["COMPOSE_MS", "step"]
 
-COMPOSE_MS = 30_000
+COMPOSE_MS = 60_000
 BUSY_COMPOSE_MS = 5_000
 
 
-WAIT_STEP = 0.08
+WAIT_STEP = 0.1
 
 
 def pool_rho(world: World, smooth: np.ndarray) -> np.ndarray:

@@ -27,38 +27,76 @@ __all__ = ["step"]
 
 
 def step(world: World, tick: Tick, b: Batch) -> None:
-    inst, topo, routing, dt = world.inst, world.topo, world.routing(), world.dt
+    inst, topo, routing = world.inst, world.topo, world.routing()
     node = inst.node
     ready = routing.ready
     running = ready + (inst.state == State.STARTING)
+    # leaked memory from whole milliseconds run, so it is the same however ticks are batched
+    steps = np.arange(1, b.k + 1) * world.dt_ms
+    leak = world.versions.memory_leak[inst.version] / 60_000.0
+    coef = tick.resource_coefficients()
+    # per node, while no instance is past its capacity, CPU, memory and saturation are linear
+    # in the node's rate: sums over instances of a + b·λ (a tick where some instance is
+    # saturated is summed instance by instance)
+    lam = b.lam_node
+    b.extra["cpu"] = coef.cpu_a + coef.cpu_b * lam
+    b.extra["sat"] = coef.sat_b * lam
+    b.extra["mem"] = coef.mem_a + coef.mem_b * lam
+    if tick.any_leak:  # summed instance by instance: exact, whatever the batch
+        b.extra["mem"] = b.extra["mem"] + tick.node_sums(
+            leak * (inst.run_ms + np.outer(steps, running > 0)) * running)
+    over = np.flatnonzero(np.any(lam * coef.per_mu > 1.0, axis=1) | tick.any_stress)
+    if len(over):
+        _exact(world, tick, b, over, running, steps, leak)
+    # the highest memory each instance reached in the batch (its rate peaks with its node's)
+    peak = lam.max(axis=0)[node] * routing.share
+    top = (topo.mem_base[node] + topo.mem_per_rps[node] * peak
+           + leak * (inst.run_ms + steps[-1] * (running > 0))) * running
+    if np.any(top > topo.mem_limit[node]):
+        each = lam[:, node] * routing.share
+        mem = (topo.mem_base[node] + topo.mem_per_rps[node] * each
+               + leak * (inst.run_ms + np.outer(steps, running > 0))) * running
+        b.assume(mem > topo.mem_limit[node])
+    last_lam = lam[-1][node] * routing.share
+    rho = np.minimum(last_lam / np.maximum(routing.mu, 1e-12), 1.0)
     idle = topo.cpu_idle[node]
-    lam = b.lam_node[:, node] * routing.share  # K × instances
-    rho = np.minimum(lam / np.maximum(routing.mu, 1e-12), 1.0)
     cpu = (idle + (1.0 - idle) * rho) * ready
     if tick.any_stress:
         cpu = np.minimum(cpu + inst.stress * ready, 1.0)
-    # leaked memory from whole milliseconds run, so it is the same however ticks are batched
-    run_ms = inst.run_ms + np.outer(np.arange(1, b.k + 1) * world.dt_ms, running > 0)
-    leak = world.versions.memory_leak[inst.version] / 60_000.0
-    mem = (topo.mem_base[node] + topo.mem_per_rps[node] * lam + leak * run_ms) * running
+    run_ms = inst.run_ms + steps[-1] * (running > 0)
+    mem = (topo.mem_base[node] + topo.mem_per_rps[node] * last_lam + leak * run_ms) * running
     oom = mem > topo.mem_limit[node]
-    b.assume(oom)
-    sums = tick.node_sums(np.stack([cpu, mem, rho * ready]))
-    b.extra["cpu"], b.extra["mem"], b.extra["sat"] = sums[0], sums[1], sums[2]
     probes = _probes(world, tick, b) if tick.liveness_nodes else []
     t = b.last
 
     def commit() -> None:
-        inst.cpu, inst.mem = cpu[-1], mem[-1]
-        inst.run_ms = run_ms[-1]
-        inst.leaked = leak * run_ms[-1]
-        for row in np.flatnonzero(oom[-1]).tolist():
+        inst.cpu, inst.mem = cpu, mem
+        inst.run_ms = run_ms
+        inst.leaked = leak * run_ms
+        for row in np.flatnonzero(oom).tolist():
             world.lifecycle.crash(row, t, "OOMKilled (memory limit exceeded)")
         for row, why in probes:
             if inst.state[row] == State.READY:
                 world.lifecycle.crash(row, t, why)
 
     b.commit(commit)
+
+
+def _exact(world: World, tick: Tick, b: Batch, ticks: np.ndarray, running: np.ndarray,
+           steps: np.ndarray, leak: np.ndarray) -> None:
+    """CPU, memory and saturation summed instance by instance, for the given ticks."""
+    inst, topo, routing = world.inst, world.topo, world.routing()
+    node, ready = inst.node, routing.ready
+    idle = topo.cpu_idle[node]
+    lam = b.lam_node[ticks][:, node] * routing.share
+    rho = np.minimum(lam / np.maximum(routing.mu, 1e-12), 1.0)
+    cpu = (idle + (1.0 - idle) * rho) * ready
+    if tick.any_stress:
+        cpu = np.minimum(cpu + inst.stress * ready, 1.0)
+    run_ms = inst.run_ms + np.outer(steps[ticks], running > 0)
+    mem = (topo.mem_base[node] + topo.mem_per_rps[node] * lam + leak * run_ms) * running
+    sums = tick.node_sums(np.stack([cpu, mem, rho * ready]))
+    b.extra["cpu"][ticks], b.extra["mem"][ticks], b.extra["sat"][ticks] = sums
 
 
 def _probe_ticks(tick: Tick, b: Batch, period: int) -> np.ndarray:

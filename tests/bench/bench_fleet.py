@@ -195,7 +195,10 @@ def make_fleet(target: int, seed: int = SEED) -> Fleet:
         node_rps = load[db] * rps / (db_replicas + 1)
         capacity = node_rps / TARGET_RHO
         per_rps = 1024.0 / max(node_rps, 1.0)  # ≈ 1 GiB above base at the mean load
-        conns = int(node_rps * 0.004 * 4) + 200  # in flight ≈ λ·(2 ms + 1/(μ − λ)), ×4
+        # every client instance keeps a pool of 10 connections (the default) to the cluster;
+        # the nodes accept half as much again between them
+        clients = sum(replicas[s] for s, c in calls.items() if db in c)
+        conns = int(clients * 10 * 1.5 / (db_replicas + 1)) + 50
         apply_rate = node_rps * 4
         lines.append(
             f"  {db}: {{replicas: {db_replicas}, capacity: {capacity:.4g}, latency: 2ms, "
