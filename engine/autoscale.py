@@ -52,11 +52,12 @@ class Autoscaler:
     def tick(self, t: int) -> None:
         if t < self.wake_at:
             return
+        seen: dict[int, np.ndarray] = {}
         for info in self.nodes:
             if t >= self.next_sync[info.index]:
                 self.next_sync[info.index] = t + info.spec.autoscale.sync
                 if self.enabled[info.index]:
-                    row = self._observed(info)
+                    row = self._observed(info, seen)
                     history = self.history[info.index]
                     desired, reason = self._desired(info, t, row, history)
                     self._act(info, t, desired, reason)
@@ -79,6 +80,7 @@ class Autoscaler:
         next_sync = dict(self.next_sync)
         histories = {n: deque(h) for n, h in self.history.items()}
         for k, t in enumerate(times.tolist()):
+            seen: dict[int, np.ndarray] = {}
             for info in self.nodes:
                 node = info.index
                 if t < next_sync[node]:
@@ -86,7 +88,7 @@ class Autoscaler:
                 next_sync[node] = t + info.spec.autoscale.sync
                 if not self.enabled[node]:
                     continue
-                row = self._observed(info, batch, k)
+                row = self._observed(info, seen, batch, k)
                 desired, _ = self._desired(info, t, row, histories[node])
                 if desired != int(self.sim.world.inst.counts[node]):
                     batch.limit(k + 1)
@@ -99,36 +101,45 @@ class Autoscaler:
 
         batch.commit(commit)
 
-    def _observed(self, info, batch=None, k: int = 0) -> np.ndarray:  # noqa: ANN001
+    def _observed(self, info, seen: dict[int, np.ndarray], batch=None,  # noqa: ANN001
+                  k: int = 0) -> np.ndarray:
         """What the node's metrics showed over the last sync period, as the HPA reads a
         metrics window rather than one scrape: the mean of each metric, and the p99 of the
         merged latency histograms. Inside a batch (``batch``, tick ``k``) the ticks not yet
-        recorded come from the batch, as the store will keep them (float32)."""
-        node, ring = info.index, self.sim.metrics.rings[0]
+        recorded come from the batch, as the store will keep them (float32). ``seen`` keeps
+        the means of every node per window length, for the other nodes of the same tick."""
+        node = info.index
         span = max(1, info.spec.autoscale.sync // self.sim.spec.tick)
-        want_p99 = info.spec.autoscale.target_p99 is not None
+        if span not in seen:
+            rows = self._window(span, lambda b, first, last: b.rows[first:last],
+                                lambda ring, s: ring.data[s % ring.length], batch, k)
+            seen[span] = rows.astype(np.float64).mean(axis=0) if len(rows) else \
+                self.sim.world.node_metrics
+        mean = seen[span][:, node].copy()
+        if info.spec.autoscale.target_p99 is not None:
+            hist = self._window(span, lambda b, first, last: b.latency[first:last, node],
+                                lambda ring, s: ring.hist[s % ring.hist_length, node],
+                                batch, k)
+            if len(hist):
+                mean[M.P99] = quantiles(hist.astype(np.float64).sum(axis=0), (0.99,))[0, 0] \
+                    * 1000
+        return mean
+
+    def _window(self, span: int, from_batch, from_ring, batch, k: int) -> np.ndarray:  # noqa: ANN001
+        """The last ``span`` ticks of something recorded, oldest first, as float32."""
+        ring = self.sim.metrics.rings[0]
+        parts = []
         taken = 0
-        parts, hists = [], []
         if batch is not None:
             first = max(0, k + 1 - span)
-            parts.append(batch.rows[first:k + 1, :, node].astype(np.float32))
-            if want_p99:
-                hists.append(batch.latency[first:k + 1, node].astype(np.float32))
+            parts.append(from_batch(batch, first, k + 1).astype(np.float32))
             taken = k + 1 - first
         need = min(span - taken, ring.written)
         if need:
-            samples = np.arange(ring.written - need, ring.written)
-            parts.insert(0, ring.data[samples % ring.length, :, node])
-            if want_p99:
-                hists.insert(0, ring.hist[samples % ring.hist_length, node])
+            parts.insert(0, from_ring(ring, np.arange(ring.written - need, ring.written)))
         if not parts:
-            return self.sim.world.node_metrics[:, node]
-        rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
-        mean = rows.astype(np.float64).mean(axis=0)
-        if want_p99:
-            hist = hists[0] if len(hists) == 1 else np.concatenate(hists)
-            mean[M.P99] = quantiles(hist.astype(np.float64).sum(axis=0), (0.99,))[0, 0] * 1000
-        return mean
+            return np.zeros(0, dtype=np.float32)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _desired(self, info, t: int, row: np.ndarray,  # noqa: ANN001 - NodeInfo
                  history: deque) -> tuple[int, str]:
