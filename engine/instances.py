@@ -21,6 +21,7 @@ class State(IntEnum):
     READY = 1
     CRASHED = 2  # waiting for its back-off before the restart
     STOPPED = 3  # fenced (e.g. a demoted primary) — holds no traffic until restarted
+    PENDING = 4  # not scheduled: no machine of the cluster has room (engine.scheduling)
 
 
 class Role(IntEnum):
@@ -35,6 +36,7 @@ _COLUMNS: dict[str, tuple[type, float]] = {
     "ordinal": (np.int64, 0),
     "version": (np.intp, 0),
     "zone": (np.int16, 0),
+    "machine": (np.int32, -1),  # the cluster machine it runs on (-1: none, engine.scheduling)
     "state": (np.int8, State.STARTING),
     "role": (np.int8, Role.MEMBER),
     "since": (np.int64, 0),  # ms of the last state change
@@ -72,6 +74,7 @@ class Instances:
     ordinal: np.ndarray
     version: np.ndarray
     zone: np.ndarray
+    machine: np.ndarray
     state: np.ndarray
     role: np.ndarray
     since: np.ndarray

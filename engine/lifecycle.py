@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .instances import Role, State
+from .scheduling import Scheduler
 
 if TYPE_CHECKING:
     from .world import World
@@ -34,6 +35,7 @@ class Lifecycle:
                                              300_000) for n in topo.nodes], dtype=np.int64)
 
         self.next_due = 0
+        self.scheduler = Scheduler(world)
 
     def refresh_due(self) -> None:
         """Remember the earliest pending transition so most ticks skip the scan."""
@@ -44,6 +46,7 @@ class Lifecycle:
         self.next_due = int(pending.min()) if len(pending) else np.iinfo(np.int64).max
 
     def tick(self, t: int) -> None:
+        self.scheduler.retry(t)
         if t < self.next_due:
             return
         inst = self.world.inst
@@ -130,7 +133,10 @@ class Lifecycle:
             zone = min(zones, key=per_zone.__getitem__)
             per_zone[zone] += 1
             new_zones.append(zone)
+        first = int(inst.next_ordinal[node])
         world.add_instances(node, count, t, version=version, zone=np.array(new_zones))
+        rows = world.inst.rows_of(node)
+        self.scheduler.place(rows[world.inst.ordinal[rows] >= first], t)
 
     def _current_version(self, node: int) -> int:
         inst = self.world.inst

@@ -11,6 +11,8 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from .actions import apply as apply_command
 from .autoscale import Autoscaler
 from .clock import Clock
@@ -44,6 +46,7 @@ class Simulation:
         self.bus = EventBus()
         self.world = world = World(spec, self.seed, emit=self._publish)
         world.lifecycle = Lifecycle(world)
+        world.lifecycle.scheduler.place(np.arange(len(world.inst)), 0)
         world.failovers = Failovers(world)
         world.lifecycle.refresh_due()
         self.tick = Tick(world)

@@ -8,7 +8,7 @@ Measures what a user waits for when they type
 summary — by running that command as a child process ``--repeat`` times (default 3). For each
 run it prints the wall time, the child's CPU time, its peak resident memory (from
 ``os.wait4``'s per-child ``ru_maxrss``) and the number of JSON lines it wrote; then the
-medians, the simulated ticks per wall second, and PASS/FAIL against the limits (≤ 15 s wall,
+medians, the simulated ticks per wall second, and PASS/FAIL against the limits (≤ 10 s wall,
 ≤ 300 MB RSS) and the aim (≤ 5 s wall).
 
 The child's stdout goes to a pipe that is only counted (newlines), the equivalent of
@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-LIMIT_WALL_S = 15.0
+LIMIT_WALL_S = 10.0
 AIM_WALL_S = 5.0
 LIMIT_RSS_MB = 300.0
 
