@@ -144,8 +144,9 @@ class Topology:
                                  if n.kind == Kind.EXTERNAL else 0.0 for n in self.nodes])
         self.rate_limit = np.array([n.spec.capacity if n.kind == Kind.EXTERNAL else np.inf
                                     for n in self.nodes])
-        self.hit_target = np.array([n.spec.hit_ratio if n.kind == Kind.CACHE else 0.0
-                                    for n in self.nodes])
+        # a cache whose hot keys do not fit evicts: it holds room/working_set of them
+        self.hit_target = np.array([n.spec.hit_ratio * _held(n.spec) if n.kind == Kind.CACHE
+                                    else 0.0 for n in self.nodes])
         self.cache_warmup = np.array([n.spec.warmup / 1000 if n.kind == Kind.CACHE else 1.0
                                       for n in self.nodes])
         self.parallel = np.array([getattr(n.spec, "calls_mode", "sequential") == "parallel"
@@ -227,6 +228,14 @@ class Topology:
             return memo[i]
 
         return max((height(i) for i in range(self.size)), default=1)
+
+
+def _held(cache: Any) -> float:
+    """The share of a cache's working set its nodes can hold (1 when it fits)."""
+    if cache.working_set is None:
+        return 1.0
+    room = cache.nodes * max(cache.memory.limit - cache.memory.base, 0.0)
+    return min(1.0, room / cache.working_set)
 
 
 def _replicas(kind: str, comp: Any) -> int:

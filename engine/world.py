@@ -111,6 +111,7 @@ class Distributions:
     hit: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per node, when composed
     backlog: bool = False  # some backlog when composed
     signature: np.ndarray = field(default_factory=lambda: np.zeros(0))  # the routing then
+    rates: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per node: admitted/s
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,9 @@ version) and every node:
 
 - own latency: the pool's M/M/c sojourn (``physics.servers``) after its fixed work (``latency``
   × the version's latency factor) and its backlog's delay b/μ; an external's is lognormal with
-  its median and p99 (σ = ln(p99/p50)/2.326);
+  its median and p99 (σ = ln(p99/p50)/2.326); a database's writes wait for a synchronous
+  standby (``physics.pools``);
+- a query first waits for a connection from the caller's pool (``physics.pools``);
 - one attempt on an edge: the callee's end-to-end distribution cut at the edge's timeout τ; it
   fails with p = 1 − (1 − F_callee)(1 − P(T > τ)); a timed-out attempt takes τ;
 - with r retries: X_r = A, X_k = (1 − p)·A + p·(A_fail ⊛ backoff ⊛ X_{k+1}); the call fails
@@ -23,7 +25,8 @@ from it every tick (``physics.outcomes``). It is composed again at once after an
 instance table, every ``BUSY_COMPOSE_MS`` while a backlog builds or drains, and otherwise,
 checked every ``COMPOSE_MS`` of simulated time, when some
 pool's queueing has moved: its wait factor 1/(1 − ρ) changed by more than ``WAIT_STEP``
-(relative), or a cache's hit ratio moved.
+(relative), or some node's load moved by more than ``RATE_STEP`` beyond the noise of a
+minute's count (its connection pools wait differently), or a cache's hit ratio moved.
 """
 
 from __future__ import annotations
@@ -33,8 +36,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import latency as lat
+from . import pools as pools_
 from .histogram import B
-from .servers import RHO_MAX, erlang_c
+from .servers import RHO_MAX, SETTLED_S, erlang_c
 
 if TYPE_CHECKING:
     from ..tick import Tick
@@ -47,6 +51,7 @@ BUSY_COMPOSE_MS = 5_000
 
 
 WAIT_STEP = 0.1
+RATE_STEP = 0.15
 
 
 def pool_rho(world: World, smooth: np.ndarray) -> np.ndarray:
@@ -94,7 +99,11 @@ def moved(world: World, tick: Tick, smooth: np.ndarray) -> bool:
     if not np.array_equal(hit, dist.hit):
         return True
     rho = pool_rho(world, smooth)
-    return bool(np.any(np.abs(np.log((1.0 - dist.rho) / (1.0 - rho))) > WAIT_STEP))
+    if np.any(np.abs(np.log((1.0 - dist.rho) / (1.0 - rho))) > WAIT_STEP):
+        return True
+    # any node's load (what its connection pools and caches see) beyond the minute's noise
+    noise = 3.0 * np.sqrt(np.maximum(smooth, dist.rates) / SETTLED_S)
+    return bool(np.any(np.abs(smooth - dist.rates) > RATE_STEP * dist.rates + noise))
 
 
 def due(world: World, tick: Tick, t: int) -> bool:
@@ -146,6 +155,7 @@ def step(world: World, tick: Tick, t: int) -> None:
             continue
         rows = pool_node[pools]
         e2e = lat.convolve(own[pools], calls[np.searchsorted(nodes, rows)])
+        e2e = pools_.sync_commit(world, tick, rows, e2e)
         kept, timed = lat.timeout_cut(e2e, topo.timeout[rows])
         kept += timed[:, None] * lat.at_value(topo.timeout[rows])
         fail = 1.0 - (1.0 - own_err[pools]) * (1.0 - call_fail[np.searchsorted(nodes, rows)]) \
@@ -166,7 +176,8 @@ def step(world: World, tick: Tick, t: int) -> None:
     world.dist = Distributions(pool_pmf, pool_fail, node_pmf, node_fail, attempt_fail, t,
                                rho=pool_rho(world, world.flow.slow),
                                hit=topo.hit_target * world.flow.warm,
-                               backlog=bool(inst.backlog.any()), signature=_signature(world))
+                               backlog=bool(inst.backlog.any()), signature=_signature(world),
+                               rates=world.flow.slow.copy())
     tick.composed_change = world.changed
 
 
@@ -181,7 +192,12 @@ def _calls(world: World, tick: Tick, nodes: np.ndarray, edges: np.ndarray,
         return out, fail
     dst = topo.edge_dst[edges]
     tau = topo.edge_timeout[edges]
-    kept, timed = lat.timeout_cut(node_pmf[dst], tau)
+    w = topo.edge_weight[edges]
+    miss = topo.edge_cache[edges] >= 0
+    w = np.where(miss, 1.0 - hit[topo.edge_src[edges]], w)
+    callee = node_pmf[dst]
+    waited = pools_.pool_wait(world, tick, edges, callee, w)  # for a pooled connection
+    kept, timed = lat.timeout_cut(callee if waited is None else waited, tau)
     attempt = kept + timed[:, None] * lat.at_value(tau)
     p = 1.0 - (1.0 - node_fail[dst]) * (1.0 - timed)
     attempt_fail[edges] = p
@@ -198,9 +214,6 @@ def _calls(world: World, tick: Tick, nodes: np.ndarray, edges: np.ndarray,
         call = call.copy()
         call[sel] = x
         p_call[sel] = p[sel] ** (r + 1)
-    w = topo.edge_weight[edges]
-    miss = topo.edge_cache[edges] >= 0
-    w = np.where(miss, 1.0 - hit[topo.edge_src[edges]], w)
     whole = np.floor(w).astype(np.int64)
     frac = w - whole
     total = frac[:, None] * call

@@ -278,6 +278,9 @@ CACHE = Record(
                     min=1000),
         "zones": F("names", (), "zones its nodes spread over"),
         "memory": _memory(512, 4096, per_rps=0.01),
+        "working_set": F("size", None, "memory the hot keys need to reach hit_ratio (MiB); when "
+                         "it exceeds the nodes' room (limit − base each) the least recently used "
+                         "keys are evicted and the hit ratio falls in proportion", min=1),
         "port": F("int", None, "the port it listens on", min=1, max=65535),
         "description": F("str", "", "what it caches"),
     },

@@ -178,6 +178,7 @@ class CacheSpec:
     warmup: int
     zones: tuple[str, ...]
     memory: MemorySpec
+    working_set: float | None
     port: int | None
     description: str
 

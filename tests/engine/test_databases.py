@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from engine.instances import Role
+from engine.physics.servers import erlang_c
 from tests.conftest import build
 
 DB = """
@@ -123,3 +125,44 @@ def test_manual_failover_needs_a_ready_replica() -> None:
         databases: {solo: {replicas: 0}}
     """)
     assert "no ready replica" in sim.world.failovers.force(sim.world.topo.find("solo"), 0)
+
+
+POOL = """
+traffic: {{rps: {rps}, entry: [app], diurnal: {{amplitude: 0}}, noise: 0}}
+services:
+  app: {{replicas: 2, capacity: 5000, latency: 1ms, pool_size: {pool}, calls: {{db: 1}}}}
+databases:
+  db: {{replicas: 0, capacity: 20000, latency: 40ms, max_connections: 1000,
+        replication: {{mode: {mode}, base_lag: 20ms}}, write_ratio: 0.25}}
+"""
+
+
+def mean_latency(sim, name: str) -> float:  # noqa: ANN001
+    node = sim.world.topo.find(name)
+    _, mean = sim.metrics.series(node, "latency_mean_ms", 120_000, sim.now)
+    return float(np.mean(mean))
+
+
+def test_a_small_connection_pool_makes_queries_wait_as_mmk_says() -> None:
+    # per app instance 40 queries/s holding a connection ~40 ms: a = 1.6 on k = 2 (ρ = 0.8)
+    small = build(POOL.format(rps=80, pool=2, mode="async"))
+    large = build(POOL.format(rps=80, pool=20, mode="async"))
+    for sim in (small, large):
+        sim.run_for(180_000)
+    hold = mean_latency(large, "db") / 1000
+    lam, k = 40.0, 2
+    a = lam * hold
+    wait = float(erlang_c(np.array([k]), np.array([a / k]))[0]) / (k / hold - lam)
+    added = (mean_latency(small, "app") - mean_latency(large, "app")) / 1000
+    assert added == pytest.approx(wait, rel=0.15)
+    assert mean_latency(small, "db") == pytest.approx(mean_latency(large, "db"), rel=0.05)
+
+
+def test_synchronous_replication_pays_the_standby_round_trip_on_writes() -> None:
+    fast = build(POOL.format(rps=80, pool=20, mode="async"))
+    safe = build(POOL.format(rps=80, pool=20, mode="sync"))
+    for sim in (fast, safe):
+        sim.run_for(180_000)
+    # a quarter of the queries are writes, each 20 ms slower: the mean moves by 5 ms
+    added = mean_latency(safe, "db") - mean_latency(fast, "db")
+    assert added == pytest.approx(0.25 * 20, rel=0.15)

@@ -92,3 +92,11 @@ def test_a_cache_that_is_down_passes_every_lookup_through() -> None:
     sim.run_for(60_000)
     assert recent(sim, "db", 30_000)["rps"] == pytest.approx(200, rel=0.05)
     assert recent(sim, "app", 30_000)["error_rate"] == pytest.approx(0.0, abs=0.01)
+
+
+def test_a_working_set_larger_than_the_cache_evicts_and_the_database_takes_the_rest() -> None:
+    # two nodes of (4096 − 512) MiB hold 7 GiB of a 14 GiB working set: half the hot keys
+    sim = build(CACHE.replace("warmup: 5m}", "warmup: 5m, nodes: 2, working_set: 14336Mi}"))
+    sim.run_for(90_000)
+    assert sim.snapshot().caches[0].hit_ratio == pytest.approx(0.45)
+    assert recent(sim, "db")["rps"] == pytest.approx(200 * 0.55, rel=0.05)
