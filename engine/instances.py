@@ -45,7 +45,6 @@ _COLUMNS: dict[str, tuple[type, float]] = {
     "restarts": (np.int32, 0),
     "backoff": (np.int64, 0),
     "capacity": (np.float64, 1.0),  # requests/s at 100% CPU
-    "conn_limit": (np.float64, np.inf),  # concurrent requests before refusing (DB connections)
     "weight": (np.float64, 1.0),  # share of its node's traffic relative to its siblings
     "stress": (np.float64, 0.0),  # CPU taken by something else (0..1)
     "leaked": (np.float64, 0.0),  # MiB leaked since start
@@ -56,14 +55,9 @@ _COLUMNS: dict[str, tuple[type, float]] = {
     "probe_failures": (np.int32, 0),  # consecutive failed liveness probes
     # outputs of the last tick
     "lam": (np.float64, 0.0),
-    "lam_smooth": (np.float64, 0.0),  # arrivals/s smoothed over seconds (what overloads)
     "rho": (np.float64, 0.0),
-    "err": (np.float64, 0.0),
     "cpu": (np.float64, 0.0),
     "mem": (np.float64, 0.0),
-    "in_flight": (np.float64, 0.0),
-    "p50": (np.float64, 0.0),  # own median latency (s), for comparing canary and stable
-    "p99": (np.float64, 0.0),  # own p99 latency (s)
 }
 
 
@@ -83,7 +77,6 @@ class Instances:
     restarts: np.ndarray
     backoff: np.ndarray
     capacity: np.ndarray
-    conn_limit: np.ndarray
     weight: np.ndarray
     stress: np.ndarray
     leaked: np.ndarray
@@ -93,14 +86,9 @@ class Instances:
     unapplied: np.ndarray
     probe_failures: np.ndarray
     lam: np.ndarray
-    lam_smooth: np.ndarray
     rho: np.ndarray
-    err: np.ndarray
     cpu: np.ndarray
     mem: np.ndarray
-    in_flight: np.ndarray
-    p50: np.ndarray
-    p99: np.ndarray
 
     def __init__(self, node_count: int) -> None:
         self.node_count = node_count

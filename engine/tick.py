@@ -314,7 +314,6 @@ class Tick:
         world.flow.admitted_recent[:] = counts
         rate = counts / world.dt
         world.flow.smooth, world.flow.slow = rate, rate.copy()
-        world.inst.lam_smooth = world.flow.smooth[world.inst.node] * world.routing().share
         compose.step(world, self, 0)
         lookups = batch.arrivals[0] / world.dt
         for e in self.miss_edges.tolist():

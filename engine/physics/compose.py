@@ -37,7 +37,6 @@ import numpy as np
 
 from . import latency as lat
 from . import pools as pools_
-from .histogram import B
 from .servers import RHO_MAX, SETTLED_S, erlang_c
 
 if TYPE_CHECKING:
@@ -73,7 +72,6 @@ def _reshaped(world: World, tick: Tick) -> bool:
         return True
     if tick.composed_change == world.changed:
         return False
-    routing = world.routing()
     now = _signature(world)
     if len(now) != len(dist.signature) or not np.array_equal(now, dist.signature):
         return True

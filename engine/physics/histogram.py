@@ -27,9 +27,14 @@ LOWER = np.concatenate([[0.0], EDGES[:-1]])  # lower edges
 MIDS = EDGES / math.sqrt(RATIO)  # bucket 0 ([0, 50 µs)) is given the same geometric middle
 
 
+_PER_LOG = 1.0 / math.log(RATIO)
+_LOG_LOW = math.log(LOW)
+
+
 def bucket_of(seconds: np.ndarray) -> np.ndarray:
-    """The bucket holding each value."""
-    return np.minimum(np.searchsorted(EDGES, seconds, side="right"), B - 1)
+    """The bucket holding each value: ⌊log_r(x / 50 µs)⌋ + 1, within 0 … B − 1."""
+    logs = np.log(np.maximum(seconds, 1e-12))
+    return np.clip((logs - _LOG_LOW) * _PER_LOG + 1.0, 0, B - 1).astype(np.intp)
 
 
 def quantile(hist: np.ndarray, q: float) -> np.ndarray:

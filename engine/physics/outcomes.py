@@ -38,7 +38,7 @@ _NEGLIGIBLE = 1e-7
 def step(world: World, tick: Tick, b: Batch) -> None:
     topo, dist, routing = world.topo, world.dist, world.routing()
     assert dist is not None
-    N, P = topo.size, len(routing.pool_node)
+    N = topo.size
     pool_node = routing.pool_node
     refused = b.rejected / np.maximum(b.arrivals, 1.0)
     extra = np.zeros((b.k, N))
@@ -58,13 +58,14 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     cell_pool, cell_pmf, cell_slot, cell_mean = _cells(world, tick)
     counts = tick.streams("latency").poisson(pool_n[:, cell_pool] * cell_pmf)
     sums = counts * cell_mean
-    latency = np.empty((b.k, N, 2 * B))
-    latency[:, :, :B] = group_add(counts, cell_slot, N * B).reshape(b.k, N, B)
-    latency[:, :, B:] = group_add(sums, cell_slot, N * B).reshape(b.k, N, B)
+    K = b.k
+    slot = ((np.arange(K) * (N * B))[:, None] + cell_slot).ravel()  # one index, two sums
+    latency = np.empty((K, N, 2 * B))
+    latency[:, :, :B] = np.bincount(slot, counts.ravel(), K * N * B).reshape(K, N, B)
+    latency[:, :, B:] = np.bincount(slot, sums.ravel(), K * N * B).reshape(K, N, B)
     b.latency = latency
-    cell_node = cell_slot // B
-    b.extra["served"] = group_add(counts, cell_node, N)
-    b.extra["latency_sum"] = group_add(sums, cell_node, N)
+    b.extra["served"] = latency[:, :, :B].sum(axis=2)
+    b.extra["latency_sum"] = latency[:, :, B:].sum(axis=2)
     b.commit(lambda: _per_version(world, routing.pool_version, pool_n.sum(axis=0),
                                   failed.sum(axis=0), counts.sum(axis=0), sums.sum(axis=0),
                                   cell_pool, cell_slot % B))

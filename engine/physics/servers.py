@@ -86,7 +86,6 @@ def step(world: World, tick: Tick, b: Batch) -> None:
         world.flow.slow = slow
         world.flow.admitted_recent = kept
         inst.backlog = backlog
-        inst.lam_smooth = lam_smooth
         inst.lam = lam
         inst.rho = lam / np.maximum(mu, 1e-12)
 

@@ -375,9 +375,12 @@ def bench_simpy(sim: Any, ticks: int, seconds: float, res: Result) -> None:
     world = sim.world
     inst = world.inst
     n = len(inst)
-    columns = (inst.lam.tolist(), world.i_mu.tolist(), world.i_base.tolist(),
-               world.i_cap.tolist(), world.i_idle.tolist(), world.i_mem_base.tolist(),
-               world.i_mem_rps.tolist(), world.i_leak.tolist(), inst.node.tolist())
+    topo, routing, node = world.topo, world.routing(), inst.node
+    timeout_cap = routing.mu * topo.timeout[node] * 0.5  # the queue the engine allows
+    columns = (inst.lam.tolist(), routing.mu.tolist(), topo.base_latency[node].tolist(),
+               timeout_cap.tolist(), topo.cpu_idle[node].tolist(),
+               topo.mem_base[node].tolist(), topo.mem_per_rps[node].tolist(),
+               (world.versions.memory_leak[inst.version] / 60.0).tolist(), node.tolist())
     start = time.perf_counter()
     env = simpy.Environment()
     totals = [[0.0] * 7 for _ in range(world.topo.size)]
