@@ -3,9 +3,10 @@
 Every tick the world hands over one row per metric (``M`` names them), one column per node,
 and one latency histogram per node (``physics.histogram`` buckets). Three tiers keep them:
 every second for 15 minutes, 15-second means for 6 hours, 5-minute means for 7 days — memory
-is fixed by the tier sizes, whatever the run length. Latency histograms are kept for the last
-five minutes of one-second samples (counts and per-bucket sums) and for every 15-second sample
-(counts), so a percentile over any window up to six hours is computed from the merged
+is fixed by the tier sizes, whatever the run length. Latency histograms are kept for the
+one-second samples (counts and per-bucket sums; all 15 minutes of them unless the estate is
+so large that they would pass 64 MiB, then at least two minutes) and for every 15-second
+sample (counts), so a percentile over any window up to six hours is computed from the merged
 histograms of that window, never by averaging percentiles; a sample's percentiles are worked
 out from its histogram when asked for, and a 5-minute sample's from its block's merged counts. ``RunTotals`` keeps what the run summary needs
 exactly: request and failure counts and the run's whole latency histogram.
@@ -53,7 +54,8 @@ class Tier:
 
 
 DEFAULT_TIERS = (Tier(1000, 900), Tier(15_000, 1440), Tier(300_000, 2016))
-FINE_HISTOGRAMS = 300  # one-second samples that keep their latency histograms
+FINE_HISTOGRAM_BYTES = 64 * 2**20  # what one-second latency histograms may take
+MIN_FINE_HISTOGRAMS = 120  # … but at least two minutes of them
 
 
 class _Ring:
@@ -125,10 +127,12 @@ class MetricStore:
         self.rings = []
         for level, (tier, block) in enumerate(zip(tiers, self.blocks, strict=True)):
             length = -(-tier.length // block) * block
-            # one-second samples keep histograms with each bucket's sum for five minutes;
-            # 15-second ones counts only
+            # one-second samples keep histograms with each bucket's sum; 15-second ones counts
             buckets = (2 * HIST_B, HIST_B, 0)[min(level, 2)]
-            hist_length = -(-FINE_HISTOGRAMS // block) * block if level == 0 else None
+            # (one-second histograms for up to 15 minutes, fewer on estates too large for that)
+            fine = int(FINE_HISTOGRAM_BYTES // max(nodes * 2 * HIST_B * 4, 1))
+            fine = min(max(fine, MIN_FINE_HISTOGRAMS), length)
+            hist_length = -(-fine // block) * block if level == 0 else None
             self.rings.append(_Ring(length, shape, buckets, hist_length))
         self.steps = steps
         self.span_ms = [s * tick_ms * r.length for s, r in zip(steps, self.rings, strict=True)]

@@ -67,8 +67,8 @@ class BarChart(Widget):
         columns = self._columns(width - LABEL)
         low, top = self._range(columns)
         level = rows - y  # 0 is the bottom row
-        label = f"{top:.3g}{self.unit}" if y == 1 else (
-            f"{low:.3g}{self.unit}" if y == rows else "")
+        label = f"{_short(top)}{self.unit}" if y == 1 else (
+            f"{_short(low)}{self.unit}" if y == rows else "")
         segments = [Segment(label.rjust(LABEL - 1)[: LABEL - 1] + " ", label_style)]
         span = top - low
         bar = "".join(_EIGHTHS[max(0, min(8, round((v - low) / span * rows * 8) - level * 8))]
@@ -76,3 +76,8 @@ class BarChart(Widget):
         segments.append(Segment(bar.ljust(width - LABEL),
                                 self.get_component_rich_style("bar-chart--bar")))
         return Strip(segments, width)
+
+
+def _short(value: float) -> str:
+    """Three significant figures, never in exponent form (2010, not 2.01e+03)."""
+    return f"{value:.0f}" if abs(value) >= 1000 else f"{value:.3g}"
