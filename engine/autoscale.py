@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .metrics import M
-from .physics.histogram import quantiles
+from .histogram import quantiles
 from .topology import Kind
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Metrics in bounded ring buffers: fine recent resolution, coarser history.
 
 Every tick the world hands over one row per metric (``M`` names them), one column per node,
-and one latency histogram per node (``physics.histogram`` buckets). Three tiers keep them:
+and one latency histogram per node (``engine.histogram`` buckets). Three tiers keep them:
 every second for 15 minutes, 15-second means for 6 hours, 5-minute means for 7 days — memory
 is fixed by the tier sizes, whatever the run length. Latency histograms are kept for the
 one-second samples (counts and per-bucket sums; all 15 minutes of them unless the estate is
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .physics.histogram import B as HIST_B
-from .physics.histogram import quantile, quantiles
+from .histogram import B as HIST_B
+from .histogram import quantile, quantiles
 
 __all__ = ["M", "METRIC_COUNT", "METRIC_NAMES", "MetricStore", "RunTotals", "Tier"]
 

@@ -29,7 +29,7 @@ from .instances import Role
 from .metrics import M
 from .physics import (breakers, compose, databases, flow, messaging, observe, outcomes,
                       resources, servers)
-from .physics.histogram import quantile
+from .histogram import quantile
 from .physics.traffic import TrafficModel
 from .topology import Kind
 from .world import World

@@ -21,7 +21,7 @@ import numpy as np
 
 from .instances import Instances, Role, State
 from .metrics import METRIC_COUNT
-from .physics.histogram import B
+from .histogram import B
 from .scenario.spec import ScenarioSpec, VersionSpec
 from .topology import Kind, Topology, VersionTable
 

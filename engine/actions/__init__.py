@@ -1,35 +1,22 @@
 """``apply``: a command in, a ``Reply`` out. Handlers register by command type, not by name.
 
-Each module here handles one group of commands; importing them fills ``HANDLERS``.
+Each module here handles one group of commands and registers its handlers in ``registry``;
+importing them (here, once) fills the table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from ..commands import Command, Reply
+from . import capacity, databases, delivery, inspect, pending, timing
+from .registry import HANDLERS, handles
 
 if TYPE_CHECKING:
     from ..simulation import Simulation
 
 __all__ = ["HANDLERS", "apply", "handles"]
-
-Handler = Callable[["Simulation", Command], Reply]
-HANDLERS: dict[type[Command], Handler] = {}
-C = TypeVar("C", bound=Command)
-
-
-def handles(*types: type[Command]) -> Callable[[Callable[[Simulation, C], Reply]],
-                                              Callable[[Simulation, C], Reply]]:
-    """Register the decorated function as the handler of the given command types."""
-
-    def register(fn: Callable[[Simulation, C], Reply]) -> Callable[[Simulation, C], Reply]:
-        for t in types:
-            HANDLERS[t] = fn  # type: ignore[assignment]
-        return fn
-
-    return register
+MODULES = (capacity, databases, delivery, inspect, pending, timing)  # each registers itself
 
 
 def apply(sim: Simulation, command: Command) -> Reply:
@@ -38,5 +25,3 @@ def apply(sim: Simulation, command: Command) -> Reply:
         return Reply(False, f"{command.intent!r} is answered by the front end, not the engine")
     return handler(sim, command)
 
-
-from . import capacity, databases, delivery, inspect, pending, timing  # noqa: E402, F401

@@ -8,7 +8,7 @@ from ..commands import Autoscale, Reply, Restart, Scale
 from ..durations import format_duration
 from ..instances import State
 from ..topology import Kind, NodeInfo
-from . import handles
+from .registry import handles
 from .targets import find_node
 
 if TYPE_CHECKING:

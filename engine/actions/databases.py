@@ -10,7 +10,7 @@ from ..commands import Failover, Reply
 from ..durations import format_duration
 from ..instances import Role, State
 from ..topology import Kind
-from . import handles
+from .registry import handles
 from .targets import find_node
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from ..commands import Abort, Deploy, History, Promote, Reply, Rollback
 from ..deploy.controller import KEEP_OLD_MS, Rollout
 from ..durations import format_clock, format_duration
 from ..topology import Kind
-from . import handles
+from .registry import handles
 from .targets import find_node
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from ..instances import State
 from ..metrics import M
 from ..snapshot import Health, health_of
 from ..topology import Kind, NodeInfo
-from . import handles
+from .registry import handles
 from .targets import find_node
 
 if TYPE_CHECKING:

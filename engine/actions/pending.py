@@ -19,7 +19,7 @@ from ..commands import (
     Reply,
     Silence,
 )
-from . import handles
+from .registry import handles
 
 __all__ = ["PENDING"]
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..commands import Advance, Pause, Reply, Resume, Speed
 from ..durations import format_clock, format_duration
-from . import handles
+from .registry import handles
 
 if TYPE_CHECKING:
     from ..simulation import Simulation

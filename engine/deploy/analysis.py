@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..physics.histogram import quantile
+from ..histogram import quantile
 
 __all__ = ["Thresholds", "Verdict", "judge"]
 

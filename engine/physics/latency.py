@@ -1,4 +1,4 @@
-"""Latency distributions and how they compose, on the histogram buckets (``physics.histogram``).
+"""Latency distributions and how they compose, on the histogram buckets (``engine.histogram``).
 
 A distribution is 2·B numbers: the probability mass of each bucket, then each bucket's first
 moment (mass × the mean of the values that fall in it). Keeping the moment means a fixed
@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from .histogram import B, EDGES, LOWER, MIDS, RATIO, bucket_of
+from ..histogram import B, EDGES, LOWER, MIDS, RATIO, bucket_of
 
 __all__ = ["W", "at_value", "convolve", "lognormal", "maximum", "own_latency", "timeout_cut",
            "zero"]

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..batch import group_add
 from ..metrics import METRIC_COUNT, M
-from . import histogram as h
+from .. import histogram as h
 
 if TYPE_CHECKING:
     from ..batch import Batch

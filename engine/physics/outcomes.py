@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..batch import group_add
-from .histogram import B
+from ..histogram import B
 
 if TYPE_CHECKING:
     from ..batch import Batch

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import latency as lat
-from .histogram import B, MIDS
+from ..histogram import B, MIDS
 from .servers import RHO_MAX, erlang_c
 
 if TYPE_CHECKING:
