@@ -4,9 +4,10 @@
   version) as a load balancer spreads them, request by request: multinomially by the pools'
   shares, so a 5 % canary gets Binomial(n, 0.05) requests, not exactly 5 %.
 - Failures: each pool's requests fail Binomial(n, F_pool,t), where F_pool,t adds to the
-  composed F_pool what this tick's refusals downstream cost it: calls (weight w = n + f,
-  r retries) to a callee that refused a share s of its arrivals this tick all succeed with
-  (1 − s^(r+1))^n (1 − f·s^(r+1)).
+  composed F_pool what this tick's refusals downstream and open breakers cost it: calls
+  (weight w = n + f, r retries) to a callee that refused a share s of its arrivals this tick,
+  on an edge whose breaker stopped a share o of them, all succeed with (1 − x)^n (1 − f·x),
+  x = 1 − (1 − s^(r+1))(1 − o).
   A node's errors are its failures plus every request refused at its door.
 - Latency: a pool's requests fall into the histogram buckets as Poisson counts around n·pmf
   (the multinomial's independent approximation; buckets where the distribution holds less
@@ -43,9 +44,12 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     refused = b.rejected / np.maximum(b.arrivals, 1.0)
     extra = np.zeros((b.k, N))
     edges = tick.call_edges
-    if len(edges) and refused.any():
-        # a call fails when every attempt is refused; w = n + f calls: 1 − (1 − s')^n (1 − f·s')
-        s = refused[:, topo.edge_dst[edges]] ** (topo.edge_retries[edges] + 1)
+    if len(edges) and (refused.any() or b.blocked.any()):
+        # a call fails when every attempt is refused, or an open breaker stops it:
+        # w = n + f calls all succeed with (1 − s)^n (1 − f·s)
+        blocked = b.blocked[:, edges] / np.maximum(b.calls[:, edges], 1.0)
+        s = 1.0 - (1.0 - refused[:, topo.edge_dst[edges]] ** (topo.edge_retries[edges] + 1)) \
+            * (1.0 - blocked)
         w = topo.edge_weight[edges]
         whole = np.floor(w)
         log_ok = whole * np.log1p(-np.minimum(s, 1 - 1e-12)) + np.log1p(
