@@ -23,7 +23,7 @@ from .metrics import MetricStore
 from .scenario import ScenarioSpec
 from .snapshot import Snapshot, take_snapshot
 from .lifecycle import Lifecycle
-from .physics.databases import Failovers
+from .failover import Failovers
 from .summary import run_summary
 from .tick import Tick
 from .world import World

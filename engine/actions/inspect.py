@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..commands import Explain, Reply, Status
+from ..deploy.analysis import pool_readings
 from ..durations import format_clock
 from ..instances import State
 from ..metrics import M
@@ -103,7 +104,7 @@ def _rollout(sim: Simulation, node: int) -> str:
     rows = inst.rows_of(node)
     new = rows[inst.version[rows] == rollout.new_v]
     old = rows[inst.version[rows] != rollout.new_v]
-    readings = sim.deploys.readings(rollout)
+    readings = pool_readings(sim.world, rollout.node, rollout.new_v)
     start = rollout.bake_counts or ((0.0, 0.0, np.zeros_like(readings[0][2])),) * 2
     total = max(readings[0][0] - start[0][0] + readings[1][0] - start[1][0], 1e-9)
     parts = []

@@ -75,3 +75,12 @@ def pool_figures(requests: float, failed: float, latency: np.ndarray, requests0:
     counts = np.maximum(latency - latency0, 0.0)
     return (failed - failed0) / n, (float(quantile(counts, 0.5)[0]),
                                     float(quantile(counts, 0.99)[0]))
+
+
+def pool_readings(world, node: int, new_version: int) -> tuple:  # noqa: ANN001 - World
+    """What the new and the stable pool of a node have served so far: (requests, failed,
+    latency histogram) each, from the run-long per-version counts."""
+    counts, inst = world.version_counts, world.inst
+    rows = inst.rows_of(node)
+    old = sorted({int(v) for v in inst.version[rows].tolist()} - {new_version})
+    return counts.reading([new_version]), counts.reading(old)

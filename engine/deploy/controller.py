@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..instances import State
-from .analysis import Thresholds, judge, pool_figures
+from .analysis import Thresholds, judge, pool_figures, pool_readings
 
 if TYPE_CHECKING:
     from ..simulation import Simulation
@@ -289,7 +289,7 @@ class DeployController:
         r.bake_memory = (float(inst.mem[new].mean()) if len(new) else 0.0,
                          float(inst.mem[old].mean()) if len(old) else 0.0)
         r.bake_restarts = int(inst.restarts[new].sum())
-        r.bake_counts = self.readings(r)
+        r.bake_counts = pool_readings(self.sim.world, r.node, r.new_v)
         r.phase, r.wait_until = "bake", t + duration
 
     def _analyse(self, r: Rollout) -> bool:
@@ -297,8 +297,8 @@ class DeployController:
         new, old = self._pools(r)
         minutes = max((self.sim.now - (r.wait_until - self._bake_length(r))) / 60_000, 1e-9)
         (new_err, new_lat), (old_err, old_lat) = (
-            pool_figures(*now, *then) for now, then in zip(self.readings(r), r.bake_counts,
-                                                            strict=True))
+            pool_figures(*now, *then) for now, then in zip(
+                pool_readings(self.sim.world, r.node, r.new_v), r.bake_counts, strict=True))
         growth_new = (float(inst.mem[new].mean()) - r.bake_memory[0]) / minutes if len(new) \
             else 0.0
         growth_old = (float(inst.mem[old].mean()) - r.bake_memory[1]) / minutes if len(old) \
@@ -312,14 +312,6 @@ class DeployController:
         if not verdict.passed:
             self._abort(r, f"analysis failed: {verdict.reason}")
         return verdict.passed
-
-    def readings(self, r: Rollout) -> tuple:
-        """What the new and the stable pool have served so far (requests, failed, latency)."""
-        counts = self.sim.world.version_counts
-        inst = self.sim.world.inst
-        rows = inst.rows_of(r.node)
-        old = sorted({int(v) for v in inst.version[rows].tolist()} - {r.new_v})
-        return counts.reading([r.new_v]), counts.reading(old)
 
     def _delivery(self, r: Rollout):  # noqa: ANN202 - DeliverySpec
         return self.sim.world.topo.nodes[r.node].spec.delivery
