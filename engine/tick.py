@@ -304,18 +304,38 @@ class Tick:
                 batch.limit(j)
                 return
 
+    def expected_rates(self) -> np.ndarray:
+        """Requests/s each node would take at the start with every call made as its weight
+        says (no noise, nothing shed): entry traffic carried down the calls."""
+        world, topo = self.world, self.world.topo
+        rate = topo.entry_share * world.spec.traffic.rps * self.traffic.multiplier(0)
+        hit = topo.hit_target * world.flow.warm
+        for level, (nodes, edges) in enumerate(self.levels):
+            groups = self.consumers_at[level]
+            if groups is not None:
+                np.add.at(rate, self.consumer_nodes[groups], rate[self.consumer_queues[groups]])
+            src = topo.edge_src[edges]
+            w = np.where(topo.edge_cache[edges] >= 0, 1.0 - hit[src], topo.edge_weight[edges])
+            np.add.at(rate, topo.edge_dst[edges], rate[src] * w)
+        return rate
+
     def settle(self) -> None:
         """Before the first tick: warm the caches' recovery constants from normal traffic and
         start every distribution from a composed state."""
         world, topo = self.world, self.world.topo
-        batch = self.run(0, 1)
-        counts = batch.admitted[0].copy()  # as if it had run like this for a while
-        counts[self.consumer_nodes] = counts[self.consumer_queues]  # consumers keep up
-        world.flow.admitted_recent[:] = counts
-        rate = counts / world.dt
-        world.flow.smooth, world.flow.slow = rate, rate.copy()
+        self.run(0, 1)
+        # as if it had run at the expected rates for a while: the last minute's counts are
+        # whole numbers that add up to them (moving sums of whole counts stay exact)
+        rate = self.expected_rates()
+        per_tick = rate * world.dt
+        held = len(world.flow.admitted_recent)
+        steps = np.floor(np.arange(held + 1)[:, None] * per_tick[None, :] + 1e-9)
+        world.flow.admitted_recent[:] = np.diff(steps, axis=0)
+        world.flow.smooth = world.flow.admitted_recent[-self.smooth_ticks[0]:].sum(axis=0) / (
+            self.smooth_ticks[0] * world.dt)
+        world.flow.slow = world.flow.admitted_recent.sum(axis=0) / (held * world.dt)
         compose.step(world, self, 0)
-        lookups = batch.arrivals[0] / world.dt
+        lookups = rate
         for e in self.miss_edges.tolist():
             cache = int(topo.edge_src[e])
             misses = max(lookups[cache] * (1 - topo.hit_target[cache]), 1e-3)

@@ -37,27 +37,36 @@ class Verdict:
     figures: dict[str, float]
 
 
+MIN_MEDIAN, MIN_P99 = 20, 100  # requests a pool must have served to judge its percentile
+
+
 def judge(new_err: float, old_err: float, new_lat: tuple[float, float],
           old_lat: tuple[float, float], new_growth: float, old_growth: float, restarts: int,
-          limits: Thresholds = Thresholds()) -> Verdict:
+          limits: Thresholds = Thresholds(),
+          samples: tuple[float, float] = (float("inf"), float("inf"))) -> Verdict:
     """Compare the new pool with the stable one.
 
-    Latencies are (median, p99) in seconds; memory growth in MiB per minute.
+    Latencies are (median, p99) in seconds; memory growth in MiB per minute; ``samples`` the
+    requests each pool served in the window: a percentile of fewer than ``MIN_MEDIAN`` /
+    ``MIN_P99`` requests says nothing, so it is not judged.
     """
     (new_p50, new_p99), (old_p50, old_p99) = new_lat, old_lat
     figures = {"new_error_rate": round(new_err, 5), "stable_error_rate": round(old_err, 5),
                "new_p50_ms": round(new_p50 * 1000, 2), "stable_p50_ms": round(old_p50 * 1000, 2),
                "new_p99_ms": round(new_p99 * 1000, 2), "stable_p99_ms": round(old_p99 * 1000, 2),
-               "new_memory_growth": round(new_growth, 2), "restarts": float(restarts)}
+               "new_memory_growth": round(new_growth, 2), "restarts": float(restarts),
+               "new_requests": float(min(samples[0], 1e18)),
+               "stable_requests": float(min(samples[1], 1e18))}
     if restarts:
         return Verdict(False, f"{restarts} new instance(s) crashed", figures)
     if new_err > old_err + limits.max_error_increase and new_err > 1.5 * old_err:
         return Verdict(False, f"error rate {new_err:.1%} against {old_err:.2%} on stable",
                        figures)
-    if new_p50 > limits.max_latency_ratio * old_p50 + 0.005:
+    enough = min(samples)
+    if enough >= MIN_MEDIAN and new_p50 > limits.max_latency_ratio * old_p50 + 0.005:
         return Verdict(False, f"median latency {new_p50 * 1000:.0f} ms against "
                               f"{old_p50 * 1000:.0f} ms on stable", figures)
-    if new_p99 > limits.max_latency_ratio * old_p99 + 0.005:
+    if enough >= MIN_P99 and new_p99 > limits.max_latency_ratio * old_p99 + 0.005:
         return Verdict(False, f"p99 {new_p99 * 1000:.0f} ms against {old_p99 * 1000:.0f} ms on "
                               "stable", figures)
     if new_growth - old_growth > limits.max_memory_growth:

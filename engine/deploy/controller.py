@@ -296,9 +296,11 @@ class DeployController:
         inst = self.sim.world.inst
         new, old = self._pools(r)
         minutes = max((self.sim.now - (r.wait_until - self._bake_length(r))) / 60_000, 1e-9)
+        readings = pool_readings(self.sim.world, r.node, r.new_v)
         (new_err, new_lat), (old_err, old_lat) = (
-            pool_figures(*now, *then) for now, then in zip(
-                pool_readings(self.sim.world, r.node, r.new_v), r.bake_counts, strict=True))
+            pool_figures(*now, *then) for now, then in zip(readings, r.bake_counts, strict=True))
+        samples = tuple(now[0] - then[0] for now, then in zip(readings, r.bake_counts,
+                                                               strict=True))
         growth_new = (float(inst.mem[new].mean()) - r.bake_memory[0]) / minutes if len(new) \
             else 0.0
         growth_old = (float(inst.mem[old].mean()) - r.bake_memory[1]) / minutes if len(old) \
@@ -307,7 +309,7 @@ class DeployController:
         d = self._delivery(r)
         limits = Thresholds(d.max_error_increase, d.max_latency_ratio, d.max_memory_growth)
         verdict = judge(new_err, old_err, new_lat, old_lat, growth_new, growth_old, restarts,
-                        limits)
+                        limits, samples)
         r.figures = verdict.figures
         if not verdict.passed:
             self._abort(r, f"analysis failed: {verdict.reason}")

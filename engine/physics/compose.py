@@ -50,7 +50,7 @@ BUSY_COMPOSE_MS = 5_000
 
 
 WAIT_STEP = 0.1
-RATE_STEP = 0.15
+RATE_STEP = 0.2
 
 
 def pool_rho(world: World, smooth: np.ndarray) -> np.ndarray:
