@@ -49,8 +49,8 @@ COMPOSE_MS = 60_000
 BUSY_COMPOSE_MS = 5_000
 
 
-WAIT_STEP = 0.1
-RATE_STEP = 0.2
+WAIT_STEP = 0.12
+RATE_STEP = 0.25
 
 
 def pool_rho(world: World, smooth: np.ndarray) -> np.ndarray:
