@@ -1,4 +1,4 @@
-"""Script files: one command per line, run on a simulated timeline (DESIGN §4.2).
+"""Script files: one command per line, run on a simulated timeline (the README shows one).
 
 ``#`` starts a comment; ``wait D`` moves the timeline on; ``at HH:MM:SS`` moves it to that
 simulated time; any other line is a command in the ChatOps language. The whole file is checked

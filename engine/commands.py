@@ -1,8 +1,9 @@
 """Commands: what a person asked for, as typed immutable values, and the ``Reply`` they get.
 
 Every front end turns text into one of these (``devsim_tui.chatops.parse``) and hands it to
-``Simulation.apply``. Field names are the argument names of the ChatOps contract (DESIGN
-§4.3); units are fixed here: durations in seconds, latency in milliseconds, percentages 0–100.
+``Simulation.apply``. Field names are the argument names ``devsim parse`` prints (a stable
+contract); units are fixed here: durations in seconds, latency in milliseconds, percentages
+0–100.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Events: what happened, when (simulated ms), as small immutable records on a bus.
 
 The UI, the script runner and the session store subscribe; the JSON Lines output of
-``devsim run --format json`` is ``Event.to_dict`` per line (DESIGN §4.2).
+``devsim run --format json`` is ``Event.to_dict`` per line (the contract the README describes).
 """
 
 from __future__ import annotations

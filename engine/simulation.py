@@ -122,7 +122,7 @@ class Simulation:
         return reply
 
     def record_command(self, text: str, intent: str | None, reply: Reply) -> None:
-        """Publish the ``command`` event of DESIGN §4.2 for a command a person gave."""
+        """Publish the ``command`` event (see the README, "Using it headless") for a command a person gave."""
         self.world.now = self.clock.now
         self.world.emit("command", text=text, ok=reply.ok, reply=reply.message, intent=intent)
 
@@ -138,5 +138,5 @@ class Simulation:
         return take_snapshot(self, instances_of)
 
     def summary(self) -> dict[str, Any]:
-        """The run's closing figures (the ``summary`` event of DESIGN §4.2)."""
+        """The run's closing figures (the ``summary`` event, the last line of a JSON run)."""
         return run_summary(self)

@@ -1,7 +1,7 @@
 """A conversation with a running simulation: text in, reply out, every front end alike.
 
 ``ChatSession.submit`` parses with the shared language, answers ``help`` from the registry,
-applies everything else to the simulation, and publishes the ``command`` event (DESIGN §4.2).
+applies everything else to the simulation, and publishes the ``command`` event.
 The parse context follows the live world (current replica counts, speed).
 """
 

@@ -1,4 +1,4 @@
-"""``devsim parse``: what a command means, without running it (DESIGN §4.3 contract).
+"""``devsim parse``: what a command means, without running it (a stable JSON contract).
 
 With ``-`` it reads one command per line from stdin and answers one line each; every line
 stands alone (no conversation context is carried between them).

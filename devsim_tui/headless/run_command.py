@@ -1,6 +1,6 @@
 """``devsim run``: a scenario headless, as fast as the CPU allows (or paced with ``--speed``).
 
-``--format json`` writes the event stream of DESIGN §4.2 as JSON Lines, the summary last;
+``--format json`` writes the event stream (see the README) as JSON Lines, the summary last;
 ``--format text`` writes one readable line per event and closing tables. A progress bar goes
 to stderr when stderr is a terminal.
 """
