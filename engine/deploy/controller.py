@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..instances import State
-from .analysis import Thresholds, judge, pool_figures, pool_readings
+from .analysis import FAIL, INCONCLUSIVE, Evidence, judge, pool_readings
 
 if TYPE_CHECKING:
     from ..simulation import Simulation
@@ -64,8 +64,9 @@ class Rollout:
     rollback: bool = False
     finished_at: int | None = None
     batch: int = 0
-    bake_memory: tuple[float, float] = (0.0, 0.0)
     bake_counts: tuple = ()  # readings of the new and stable pools' counts at the bake's start
+    bake_started: int = 0
+    memory: list = field(default_factory=list)  # (ms, new pool's mean MiB, stable's) in a bake
     bake_restarts: int = 0
     keep_old_until: int | None = None
     autoscaled: bool = False
@@ -179,6 +180,8 @@ class DeployController:
 
     def tick(self, t: int) -> None:
         for rollout in list(self.active.values()):
+            if rollout.phase == "bake":
+                self._sample_memory(rollout, t)
             _PHASES[rollout.strategy](self, rollout, t)
         for rollout in self.finished:
             if rollout.keep_old_until is not None and t >= rollout.keep_old_until:
@@ -284,36 +287,47 @@ class DeployController:
         return bool(len(rows)) and bool(np.all(self.sim.world.inst.state[rows] == State.READY))
 
     def _bake(self, r: Rollout, t: int, duration: int) -> None:
-        new, old = self._pools(r)
-        inst = self.sim.world.inst
-        r.bake_memory = (float(inst.mem[new].mean()) if len(new) else 0.0,
-                         float(inst.mem[old].mean()) if len(old) else 0.0)
-        r.bake_restarts = int(inst.restarts[new].sum())
+        new, _ = self._pools(r)
+        r.bake_restarts = int(self.sim.world.inst.restarts[new].sum())
         r.bake_counts = pool_readings(self.sim.world, r.node, r.new_v)
+        r.bake_started, r.memory = t, []
         r.phase, r.wait_until = "bake", t + duration
 
-    def _analyse(self, r: Rollout) -> bool:
+    def _sample_memory(self, r: Rollout, t: int) -> None:
         inst = self.sim.world.inst
         new, old = self._pools(r)
-        minutes = max((self.sim.now - (r.wait_until - self._bake_length(r))) / 60_000, 1e-9)
-        readings = pool_readings(self.sim.world, r.node, r.new_v)
-        (new_err, new_lat), (old_err, old_lat) = (
-            pool_figures(*now, *then) for now, then in zip(readings, r.bake_counts, strict=True))
-        samples = tuple(now[0] - then[0] for now, then in zip(readings, r.bake_counts,
-                                                               strict=True))
-        growth_new = (float(inst.mem[new].mean()) - r.bake_memory[0]) / minutes if len(new) \
-            else 0.0
-        growth_old = (float(inst.mem[old].mean()) - r.bake_memory[1]) / minutes if len(old) \
-            else 0.0
-        restarts = int(inst.restarts[new].sum()) - r.bake_restarts
+        r.memory.append((t, float(inst.mem[new].mean()) if len(new) else 0.0,
+                         float(inst.mem[old].mean()) if len(old) else 0.0))
+
+    def _analyse(self, r: Rollout) -> bool:
+        """Judge the bake; True to go on. A failure aborts; an inconclusive verdict bakes
+        longer, up to ``max_bake``, then does what ``on_inconclusive`` says."""
+        new, _ = self._pools(r)
         d = self._delivery(r)
-        limits = Thresholds(d.max_error_increase, d.max_latency_ratio, d.max_memory_growth)
-        verdict = judge(new_err, old_err, new_lat, old_lat, growth_new, growth_old, restarts,
-                        limits, samples)
+        now = pool_readings(self.sim.world, r.node, r.new_v)
+        samples = np.array(r.memory) if r.memory else np.zeros((0, 3))
+        minutes = (samples[:, 0] - r.bake_started) / 60_000
+        pools = [Evidence(a[0] - b[0], a[1] - b[1], np.maximum(a[2] - b[2], 0.0), minutes,
+                          samples[:, 1 + i])
+                 for i, (a, b) in enumerate(zip(now, r.bake_counts, strict=True))]
+        restarts = int(self.sim.world.inst.restarts[new].sum()) - r.bake_restarts
+        verdict = judge(pools[0], pools[1], restarts, d)
         r.figures = verdict.figures
-        if not verdict.passed:
+        if verdict.outcome == FAIL:
             self._abort(r, f"analysis failed: {verdict.reason}")
-        return verdict.passed
+            return False
+        if verdict.outcome == INCONCLUSIVE:
+            limit = d.max_bake or 3 * self._bake_length(r)
+            if self.sim.now - r.bake_started + self._bake_length(r) <= limit:
+                r.wait_until = self.sim.now + self._bake_length(r)
+                self._emit("deploy.step", r, step="baking longer", verdict=INCONCLUSIVE,
+                           reason=verdict.reason, analysis=r.figures)
+                return False
+            if d.on_inconclusive == "abort":
+                self._abort(r, f"analysis inconclusive after {limit // 1000}s: {verdict.reason}")
+                return False
+            r.figures = {**r.figures, "verdict": "inconclusive, promoted"}
+        return True
 
     def _delivery(self, r: Rollout):  # noqa: ANN202 - DeliverySpec
         return self.sim.world.topo.nodes[r.node].spec.delivery

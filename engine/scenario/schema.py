@@ -97,6 +97,15 @@ DELIVERY = Record(
                                min=1.0),
         "max_memory_growth": F("float", 10.0, "analysis fails above this MiB/min of growth "
                                "(a leak)", min=0),
+        "confidence": F("rate", 0.95, "how sure an analysis must be before it fails or passes "
+                        "a version (one-sided; 95 % fails a healthy version 5 % of the time at "
+                        "most)", min=0.5, max=0.999),
+        "min_requests": F("int", 50, "requests each pool must have served before an analysis "
+                          "judges its errors or latency", min=1),
+        "max_bake": F("duration", None, "how long an inconclusive analysis may keep baking "
+                      "(default three bakes)", min=1000),
+        "on_inconclusive": F("str", "promote", "what to do when it is still inconclusive "
+                             "then", choices=("promote", "abort")),
     },
     cls=DeliverySpec, default={}, doc="how rollouts of this service go",
 )

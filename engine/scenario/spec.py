@@ -99,6 +99,10 @@ class DeliverySpec:
     max_error_increase: float
     max_latency_ratio: float
     max_memory_growth: float
+    confidence: float
+    min_requests: int
+    max_bake: int | None
+    on_inconclusive: str
 
 
 @dataclass(frozen=True, slots=True)

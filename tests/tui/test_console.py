@@ -231,7 +231,7 @@ async def test_a_rollout_shows_in_the_deployments_pane_and_the_chat() -> None:
         rows = a.query_one("#deployments").table.rows
         assert rows[0].cells["verdict"] == "aborted" and rows[0].style == "bad"
         chat = chat_text(a).replace("\n", "")
-        assert re.search(r"analysis failed: error rate [\d.]+% against", chat)
+        assert re.search(r"analysis failed: errors \d+/[\d,]+ = [\d.]+% against", chat)
 
 
 async def test_e_switches_the_environment_shown() -> None:
