@@ -14,6 +14,7 @@ import numpy as np
 from ..commands import Explain, Reply, Status
 from ..deploy.analysis import pool_readings
 from ..durations import format_clock
+from ..histogram import quantile
 from ..instances import State
 from ..metrics import M
 from ..snapshot import Health, health_of
@@ -218,6 +219,18 @@ def _latency_path(sim: Simulation, node: int, recent: dict[str, np.ndarray]) -> 
     return path
 
 
+def _served_by_version(sim: Simulation, node: int) -> dict[str, tuple[float, float, np.ndarray]]:
+    """Requests, failures and latency histogram each live version of a node has served since
+    it started (observed counts, not what the version is declared to do)."""
+    world, inst = sim.world, sim.world.inst
+    rows = inst.rows_of(node)
+    out = {}
+    for v in sorted({int(v) for v in inst.version[rows].tolist()}):
+        n, failed, hist = world.version_counts.reading([v])
+        out[world.versions.names[v]] = (n, failed, hist)
+    return out
+
+
 def _own_trouble(sim: Simulation, node: int, kind: str) -> str:
     """What is wrong with the node itself, in words."""
     world, inst = sim.world, sim.world.inst
@@ -235,13 +248,13 @@ def _own_trouble(sim: Simulation, node: int, kind: str) -> str:
     if crashed:
         return (f"{info.name} is crash-looping: {len(crashed)} of {len(rows)} instances down"
                 + (f" ({'; '.join(sorted(reasons))})" if reasons else ""))
-    version_err = float(np.max(world.versions.error_rate[inst.version[rows]])) if len(rows) else 0
     saturation = float(world.node_metrics[M.SATURATION, node])
-    if kind == "errors" and version_err >= ERROR_NOTABLE:
-        bad = {world.versions.names[v] for v in inst.version[rows].tolist()
-               if world.versions.error_rate[v] >= ERROR_NOTABLE}
-        return f"{info.name} version {', '.join(sorted(bad))} fails {version_err:.0%} of " \
-               "requests by itself"
+    served = _served_by_version(sim, node)  # what each live version was seen doing
+    if kind == "errors" and served:
+        name, (n, failed, _) = max(served.items(), key=lambda v: v[1][1] / max(v[1][0], 1.0))
+        if n > 0 and failed / n >= ERROR_NOTABLE:
+            return (f"{info.name} version {name} fails {failed / n:.0%} of the requests it "
+                    f"serves ({failed:,.0f} of {n:,.0f} since it started)")
     if info.kind == Kind.DATABASE and world.flow.conn_refused[node] > 0:
         return (f"{info.name} is out of connections: its clients' pools want "
                 f"{world.connections_wanted[node]:.0f}, it accepts "
@@ -249,9 +262,12 @@ def _own_trouble(sim: Simulation, node: int, kind: str) -> str:
     if saturation >= 0.95:
         return (f"{info.name} is saturated ({saturation:.0%} utilisation on {ready} ready "
                 "instances): queueing, then shedding load — add capacity")
-    factor = float(np.max(world.versions.latency_factor[inst.version[rows]]))
-    if kind == "latency" and factor > 1.2:
-        return f"{info.name} runs a version {factor:g}× slower than normal"
+    if kind == "latency" and len(served) > 1:
+        medians = {v: float(quantile(h, 0.5)[0]) for v, (n, _, h) in served.items() if n > 0}
+        slow, fast = max(medians, key=medians.get), min(medians, key=medians.get)
+        if medians[slow] > 1.2 * medians[fast]:
+            return (f"{info.name} version {slow} is slower than {fast}: median "
+                    f"{medians[slow] * 1000:.0f} ms against {medians[fast] * 1000:.0f} ms")
     if info.kind == Kind.EXTERNAL:
         return f"{info.name} (an external dependency) is slow or failing"
     return f"{info.name} itself ({saturation:.0%} busy, {ready}/{len(rows)} ready)"

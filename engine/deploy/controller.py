@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..instances import State
-from .analysis import FAIL, INCONCLUSIVE, Evidence, judge, pool_readings
+from . import bake
 
 if TYPE_CHECKING:
     from ..simulation import Simulation
@@ -181,7 +181,7 @@ class DeployController:
     def tick(self, t: int) -> None:
         for rollout in list(self.active.values()):
             if rollout.phase == "bake":
-                self._sample_memory(rollout, t)
+                bake.sample_memory(self, rollout, t)
             _PHASES[rollout.strategy](self, rollout, t)
         for rollout in self.finished:
             if rollout.keep_old_until is not None and t >= rollout.keep_old_until:
@@ -287,47 +287,10 @@ class DeployController:
         return bool(len(rows)) and bool(np.all(self.sim.world.inst.state[rows] == State.READY))
 
     def _bake(self, r: Rollout, t: int, duration: int) -> None:
-        new, _ = self._pools(r)
-        r.bake_restarts = int(self.sim.world.inst.restarts[new].sum())
-        r.bake_counts = pool_readings(self.sim.world, r.node, r.new_v)
-        r.bake_started, r.memory = t, []
-        r.phase, r.wait_until = "bake", t + duration
-
-    def _sample_memory(self, r: Rollout, t: int) -> None:
-        inst = self.sim.world.inst
-        new, old = self._pools(r)
-        r.memory.append((t, float(inst.mem[new].mean()) if len(new) else 0.0,
-                         float(inst.mem[old].mean()) if len(old) else 0.0))
+        bake.start(self, r, t, duration)
 
     def _analyse(self, r: Rollout) -> bool:
-        """Judge the bake; True to go on. A failure aborts; an inconclusive verdict bakes
-        longer, up to ``max_bake``, then does what ``on_inconclusive`` says."""
-        new, _ = self._pools(r)
-        d = self._delivery(r)
-        now = pool_readings(self.sim.world, r.node, r.new_v)
-        samples = np.array(r.memory) if r.memory else np.zeros((0, 3))
-        minutes = (samples[:, 0] - r.bake_started) / 60_000
-        pools = [Evidence(a[0] - b[0], a[1] - b[1], np.maximum(a[2] - b[2], 0.0), minutes,
-                          samples[:, 1 + i])
-                 for i, (a, b) in enumerate(zip(now, r.bake_counts, strict=True))]
-        restarts = int(self.sim.world.inst.restarts[new].sum()) - r.bake_restarts
-        verdict = judge(pools[0], pools[1], restarts, d)
-        r.figures = verdict.figures
-        if verdict.outcome == FAIL:
-            self._abort(r, f"analysis failed: {verdict.reason}")
-            return False
-        if verdict.outcome == INCONCLUSIVE:
-            limit = d.max_bake or 3 * self._bake_length(r)
-            if self.sim.now - r.bake_started + self._bake_length(r) <= limit:
-                r.wait_until = self.sim.now + self._bake_length(r)
-                self._emit("deploy.step", r, step="baking longer", verdict=INCONCLUSIVE,
-                           reason=verdict.reason, analysis=r.figures)
-                return False
-            if d.on_inconclusive == "abort":
-                self._abort(r, f"analysis inconclusive after {limit // 1000}s: {verdict.reason}")
-                return False
-            r.figures = {**r.figures, "verdict": "inconclusive, promoted"}
-        return True
+        return bake.analyse(self, r)
 
     def _delivery(self, r: Rollout):  # noqa: ANN202 - DeliverySpec
         return self.sim.world.topo.nodes[r.node].spec.delivery
