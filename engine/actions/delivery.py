@@ -102,9 +102,21 @@ def history(sim: Simulation, cmd: History) -> Reply:
     if isinstance(info, Reply):
         return info
     revisions = sim.deploys.history.get(info.index, [])
-    lines = [f"rev {r.number} {r.version} · {r.strategy} · {r.outcome} at {format_clock(r.at_ms)}"
-             for r in revisions]
-    return Reply(True, f"{cmd.service} revisions: " + "; ".join(lines),
+    return Reply(True, f"{cmd.service} revisions: " + "; ".join(_revision(r) for r in revisions),
                  {"revisions": [{"number": r.number, "version": r.version, "at": r.at_ms / 1000,
-                                 "strategy": r.strategy, "outcome": r.outcome}
+                                 "ended": None if r.ended_ms is None else r.ended_ms / 1000,
+                                 "strategy": r.strategy, "outcome": r.outcome, "by": r.by,
+                                 "evidence": r.evidence}
                                 for r in revisions]})
+
+
+def _revision(r) -> str:  # noqa: ANN001 - deploy.controller.Revision
+    """One revision in words: what, how, started when and by whom, ended when, and why."""
+    text = f"rev {r.number} {r.version} · {r.strategy} · {r.outcome}"
+    if r.strategy == "initial":
+        return text
+    text += f" · started {format_clock(r.at_ms)} by {r.by}"
+    if r.ended_ms is not None:
+        took = format_duration(r.ended_ms - r.at_ms) if r.ended_ms > r.at_ms else "at once"
+        text += f", ended {format_clock(r.ended_ms)} ({took})"
+    return text + (f" · {r.evidence}" if r.evidence else "")

@@ -48,7 +48,7 @@ def analyse(ctrl: DeployController, r: Rollout) -> bool:
              for i, (a, b) in enumerate(zip(now, r.bake_counts, strict=True))]
     restarts = int(ctrl.sim.world.inst.restarts[new].sum()) - r.bake_restarts
     verdict = judge(pools[0], pools[1], restarts, d)
-    r.figures = verdict.figures
+    r.figures, r.evidence = verdict.figures, verdict.reason
     if verdict.outcome == FAIL:
         ctrl._abort(r, f"analysis failed: {verdict.reason}")
         return False

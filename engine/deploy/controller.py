@@ -39,9 +39,12 @@ KEEP_FINISHED_MS = 600_000  # finished rollouts stay listed this long
 class Revision:
     number: int
     version: str
-    at_ms: int
+    at_ms: int  # when it started
     strategy: str
     outcome: str  # running, completed, aborted, rolled back
+    by: str = "the scenario"  # who started it
+    ended_ms: int | None = None
+    evidence: str = ""  # the last analysis' verdict in words
 
 
 @dataclass
@@ -71,6 +74,7 @@ class Rollout:
     keep_old_until: int | None = None
     autoscaled: bool = False
     figures: dict[str, float] = field(default_factory=dict)
+    evidence: str = ""  # the last analysis' verdict in words
 
     @property
     def progress(self) -> float:
@@ -127,7 +131,8 @@ class DeployController:
             self.sim.autoscaler.enabled[node] = False
             rollout.autoscaled = True
         revisions = self.history.setdefault(node, [])
-        revisions.append(Revision(len(revisions) + 1, version, self.sim.now, strategy, "running"))
+        revisions.append(Revision(len(revisions) + 1, version, self.sim.now, strategy, "running",
+                                  "a person (roll back)" if rollback else "a person"))
         self._emit("deploy.started", rollout, **{"from": current})
         self.tick(self.sim.now)
         return rollout
@@ -360,7 +365,8 @@ class DeployController:
                     revisions[i].version == r.to_version and revisions[i].at_ms == r.started:
                 outcome = "completed" if verdict == "completed" else verdict
                 revisions[i] = Revision(revisions[i].number, r.to_version, r.started,
-                                        r.strategy, outcome)
+                                        r.strategy, outcome, revisions[i].by, self.sim.now,
+                                        reason or r.evidence)
                 break
 
     def _emit(self, type_: str, r: Rollout, **fields: object) -> None:

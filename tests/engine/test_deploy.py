@@ -236,3 +236,19 @@ def test_rolling_back_to_a_version_never_run_is_refused() -> None:
     figures = aborted.data["analysis"]  # observed on a small canary: 8 % declared, noisy
     assert 0.03 < figures["new_error_rate"] < 0.2
     assert figures["new_error_rate"] > 5 * figures["stable_error_rate"]
+
+
+def test_history_shows_start_end_who_and_the_evidence() -> None:
+    sim, events = shop()
+    sim.run_for(60_000)
+    sim.apply(Deploy("checkout", "2.4.0", strategy="canary"))
+    sim.run_for(4 * 60_000)
+    from engine.commands import History
+
+    reply = sim.apply(History("checkout"))
+    rev = reply.data["revisions"][-1]
+    assert rev["outcome"] == "aborted" and rev["by"] == "a person"
+    assert rev["ended"] > rev["at"]  # the end, not the start again
+    assert re.search(r"started 00:0\d:\d\d by a person, ended 00:0\d:\d\d \(\d+m\d*s?\)",
+                     reply.message)
+    assert "errors" in rev["evidence"] and "p < 0.001" in rev["evidence"]
