@@ -43,7 +43,8 @@ class Autoscaler:
                       and (n.name not in envs[n.env].overrides
                            or envs[n.env].overrides[n.name].replicas is None)]
         self.history: dict[int, deque[tuple[int, int]]] = {n.index: deque() for n in self.nodes}
-        self.enabled: dict[int, bool] = {n.index: True for n in self.nodes}
+        self.enabled: dict[int, bool] = {n.index: True for n in self.nodes}  # the user's say
+        self.held: set[int] = set()  # nodes whose count a rollout owns for now
         self.forecasters: dict[int, object] = {}
         self.next_sync: dict[int, int] = {n.index: n.spec.autoscale.sync for n in self.nodes}
 
@@ -56,7 +57,7 @@ class Autoscaler:
         for info in self.nodes:
             if t >= self.next_sync[info.index]:
                 self.next_sync[info.index] = t + info.spec.autoscale.sync
-                if self.enabled[info.index]:
+                if self.enabled[info.index] and info.index not in self.held:
                     row = self._observed(info, seen)
                     history = self.history[info.index]
                     desired, reason = self._desired(info, t, row, history)
@@ -86,7 +87,7 @@ class Autoscaler:
                 if t < next_sync[node]:
                     continue
                 next_sync[node] = t + info.spec.autoscale.sync
-                if not self.enabled[node]:
+                if not self.enabled[node] or node in self.held:
                     continue
                 row = self._observed(info, seen, batch, k)
                 desired, _ = self._desired(info, t, row, histories[node])

@@ -109,11 +109,16 @@ class Lifecycle:
         world, inst = self.world, self.world.inst
         rows = inst.rows_of(node)
         current = len(rows)
+        serving = self._current_version(node)
         if count > current:
-            self.add(node, count - current, t, self._current_version(node))
+            self.add(node, count - current, t, serving)
         elif count < current:
-            # remove the newest, preferring ones that are not ready and never the primary
+            # remove first what takes no traffic or is not the version the service runs (a
+            # blue-green's old stack), then what is not ready, then the newest; never the
+            # primary — so scaling down never takes the live stack
             order = sorted(rows.tolist(), key=lambda r: (inst.role[r] == Role.PRIMARY,
+                                                         bool(inst.weight[r] > 0)
+                                                         and inst.version[r] == serving,
                                                          inst.state[r] == State.READY,
                                                          -inst.ordinal[r]))
             inst.remove(np.array(order[: current - count]))
@@ -139,9 +144,9 @@ class Lifecycle:
         self.scheduler.place(rows[world.inst.ordinal[rows] >= first], t)
 
     def _current_version(self, node: int) -> int:
-        inst = self.world.inst
-        rows = inst.rows_of(node)
-        if len(rows):
-            return int(np.bincount(inst.version[rows]).argmax())
+        """The version the service runs: its latest completed revision (``World.serving``)."""
+        serving = self.world.serving.get(node)
+        if serving is not None:
+            return serving
         info = self.world.topo.nodes[node]
         return self.world.versions.index(node, info.version, getattr(info.spec, "versions", {}))

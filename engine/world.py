@@ -147,6 +147,7 @@ class World:
         self.writes_lost = np.zeros(topo.size)  # per database, over the run (failovers)
         self.connections_wanted = np.zeros(topo.size)  # per database: the clients' pools
         self.version_counts = VersionCounts()
+        self.serving: dict[int, int] = {}  # node -> version index of its latest completed revision
         self.dist: Distributions | None = None
         self.node_metrics = np.zeros((METRIC_COUNT, topo.size))  # one row per metric
         self.crash_reasons: dict[tuple[int, int], str] = {}  # (node, ordinal) -> last crash

@@ -72,7 +72,6 @@ class Rollout:
     memory: list = field(default_factory=list)  # (ms, new pool's mean MiB, stable's) in a bake
     bake_restarts: int = 0
     keep_old_until: int | None = None
-    autoscaled: bool = False
     figures: dict[str, float] = field(default_factory=dict)
     evidence: str = ""  # the last analysis' verdict in words
 
@@ -127,9 +126,7 @@ class DeployController:
                           self.sim.now, tuple(float(s) for s in steps), rollback=rollback,
                           deadline=self.sim.now + delivery.progress_deadline)
         self.active[node] = rollout
-        if self.sim.autoscaler.enabled.get(node):  # hold the count steady while rolling out
-            self.sim.autoscaler.enabled[node] = False
-            rollout.autoscaled = True
+        self.sim.autoscaler.held.add(node)  # the rollout owns the instance count until done
         revisions = self.history.setdefault(node, [])
         revisions.append(Revision(len(revisions) + 1, version, self.sim.now, strategy, "running",
                                   "a person (roll back)" if rollback else "a person"))
@@ -190,6 +187,7 @@ class DeployController:
             _PHASES[rollout.strategy](self, rollout, t)
         for rollout in self.finished:
             if rollout.keep_old_until is not None and t >= rollout.keep_old_until:
+                self.sim.autoscaler.held.discard(rollout.node)
                 self._remove(rollout.node, new=False, rollout=rollout)
                 self._weights(rollout.node, rollout.new_v, None)
                 rollout.keep_old_until = None
@@ -355,10 +353,12 @@ class DeployController:
 
     def _close(self, r: Rollout, verdict: str, reason: str) -> None:
         r.verdict, r.reason, r.finished_at = verdict, reason, self.sim.now
+        if verdict == "completed":
+            self.sim.world.serving[r.node] = r.new_v  # what scaling adds from now on
         self.active.pop(r.node, None)
         self.finished.append(r)
-        if r.autoscaled:
-            self.sim.autoscaler.enabled[r.node] = True
+        if r.keep_old_until is None:  # (a kept old stack is still the rollout's to remove)
+            self.sim.autoscaler.held.discard(r.node)
         revisions = self.history[r.node]
         for i in range(len(revisions) - 1, -1, -1):
             if revisions[i].outcome in ("running", "completed") and \

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from engine import Simulation, load_scenario
-from engine.commands import Abort, Deploy, History, Promote, Rollback
+from engine.commands import Abort, Autoscale, Deploy, History, Promote, Rollback
 from engine.metrics import M
 from tests.conftest import build
 
@@ -243,7 +243,6 @@ def test_history_shows_start_end_who_and_the_evidence() -> None:
     sim.run_for(60_000)
     sim.apply(Deploy("checkout", "2.4.0", strategy="canary"))
     sim.run_for(4 * 60_000)
-    from engine.commands import History
 
     reply = sim.apply(History("checkout"))
     rev = reply.data["revisions"][-1]
@@ -252,3 +251,41 @@ def test_history_shows_start_end_who_and_the_evidence() -> None:
     assert re.search(r"started 00:0\d:\d\d by a person, ended 00:0\d:\d\d \(\d+m\d*s?\)",
                      reply.message)
     assert "errors" in rev["evidence"] and "p < 0.001" in rev["evidence"]
+
+
+@pytest.mark.parametrize("strategy", ["rolling", "canary", "blue-green"])
+def test_an_autoscaled_service_keeps_its_availability_and_runs_what_history_says(
+        strategy: str) -> None:
+    def run(deploy: bool) -> tuple[float, object]:
+        sim = Simulation(load_scenario("shopfront"), seed=3)
+        node = sim.world.topo.find("search")
+        sim.run_for(60_000)
+        if deploy:
+            assert sim.apply(Deploy("search", "1.8.3", strategy=strategy)).ok
+        worst = 1.0
+        for _ in range(16):  # through the rollout, the kept stack and its removal
+            sim.run_for(60_000)
+            errors = float(sim.metrics.recent(60_000, sim.now)["error_rate"][node])
+            worst = min(worst, 1.0 - errors)
+        return worst, sim
+
+    baseline, _ = run(False)
+    worst, sim = run(True)
+    assert worst >= baseline - 0.005  # never an outage the run without the deploy lacks
+    node = sim.world.topo.find("search")
+    rows = sim.world.inst.rows_of(node)
+    running = {sim.world.versions.names[v] for v in sim.world.inst.version[rows]}
+    latest = [r for r in sim.apply(History("search")).data["revisions"]
+              if r["outcome"] == "completed"][-1]
+    assert running == {latest["version"]} == {"1.8.3"}
+
+
+def test_autoscale_off_during_a_rollout_stays_off() -> None:
+    sim, _ = shop()
+    node = sim.world.topo.find("search")
+    sim.apply(Deploy("search", "1.8.3", strategy="canary"))
+    sim.run_for(10_000)
+    assert sim.apply(Autoscale("search", False)).ok
+    sim.run_for(10 * 60_000)
+    assert sim.autoscaler.enabled[node] is False
+    assert node not in sim.autoscaler.held
