@@ -25,7 +25,8 @@ _FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
     "deploy.started": lambda d: f"{d['service']}{_where(d)} {d.get('from', '?')} → "
                                 f"{d['version']} ({d['strategy']})",
     "deploy.step": lambda d: f"{d['service']}{_where(d)} {d['version']}: {d.get('step', '')}"
-                             + (f" — analysis {d['verdict']}" if d.get("verdict") else ""),
+                             + (f" — analysis {d['verdict']}" if d.get("verdict") else "")
+                             + (f": {d['reason']}" if d.get("reason") else ""),
     "deploy.completed": lambda d: f"{d['service']}{_where(d)} now runs {d['version']} "
                                   f"({d['strategy']})",
     "deploy.aborted": lambda d: f"{d['service']}{_where(d)} {d['version']} aborted: "

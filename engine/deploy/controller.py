@@ -216,7 +216,7 @@ class DeployController:
                 self._remove_oldest(r.node, r.new_v, r.batch)
                 r.step += 1
                 self._emit("deploy.step", r, step=f"batch {r.step}", verdict="passed",
-                           analysis=r.figures)
+                           reason=r.evidence, analysis=r.figures)
                 r.phase = "start"
 
     def _canary(self, r: Rollout, t: int) -> None:
@@ -240,7 +240,7 @@ class DeployController:
         elif r.phase == "bake" and t >= r.wait_until:
             if self._analyse(r):
                 self._emit("deploy.step", r, step=f"{r.steps[r.step]:g}% canary",
-                           verdict="passed", analysis=r.figures)
+                           verdict="passed", reason=r.evidence, analysis=r.figures)
                 r.step += 1
                 r.phase = "start" if r.step < len(r.steps) else "full"
         elif r.phase == "full":
@@ -274,7 +274,8 @@ class DeployController:
                 r.phase = "switch"
         if r.phase == "switch":
             self._weights(r.node, r.new_v, 1.0)
-            self._emit("deploy.step", r, step="switched", verdict="passed", analysis=r.figures)
+            self._emit("deploy.step", r, step="switched", verdict="passed",
+                       reason=r.evidence, analysis=r.figures)
             r.keep_old_until = t + KEEP_OLD_MS
             r.phase = "switched"
             self._complete(r)
