@@ -54,18 +54,19 @@ services:
   app:
     replicas: 4
     capacity: 100
+    latency: 20ms
     startup: 5s
     version: 1.0.0
     delivery: {{strategy: canary, canary_steps: [25, 50], pause: 30s,
                 max_error_increase: 2%, on_inconclusive: promote}}
     versions:
       1.0.0: {{error_rate: 1%}}
-      1.1.0: {{error_rate: {rate}}}
+      1.1.0: {{error_rate: {rate}, latency_factor: {factor}}}
 """
 
 
-def aborted(rate: str, seed: int) -> bool:
-    sim = build(CANARY.format(rate=rate), seed=seed)
+def aborted(rate: str, seed: int, factor: float = 1.0) -> bool:
+    sim = build(CANARY.format(rate=rate, factor=factor), seed=seed)
     events: list = []
     sim.bus.subscribe(lambda e: events.append(e.type) if e.type.startswith("deploy.") else None)
     sim.apply(Deploy("app", "1.1.0", strategy="canary"))
@@ -81,3 +82,6 @@ def test_a_healthy_version_is_rarely_aborted_and_a_bad_one_almost_always() -> No
     # 8 % against 1 % with a 2-point margin: caught at least 95 % of the time
     bad = sum(aborted("8%", seed) for seed in range(20))
     assert bad >= 19
+    # the same errors, twice as slow: caught by the latency test as surely
+    slow = sum(aborted("1%", seed, factor=2.0) for seed in range(20))
+    assert slow >= 19
