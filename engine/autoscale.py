@@ -57,11 +57,12 @@ class Autoscaler:
         for info in self.nodes:
             if t >= self.next_sync[info.index]:
                 self.next_sync[info.index] = t + info.spec.autoscale.sync
-                if self.enabled[info.index] and info.index not in self.held:
+                scope = self.sim.deploys.scope(info.index) if info.index in self.held else None
+                if self.enabled[info.index] and (info.index not in self.held or scope):
                     row = self._observed(info, seen)
                     history = self.history[info.index]
-                    desired, reason = self._desired(info, t, row, history)
-                    self._act(info, t, desired, reason)
+                    desired, reason = self._desired(info, t, row, history, scope)
+                    self._act(info, t, desired, reason, scope)
         self.wake_at = min(self.next_sync.values())
 
     @property
@@ -143,12 +144,14 @@ class Autoscaler:
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _desired(self, info, t: int, row: np.ndarray,  # noqa: ANN001 - NodeInfo
-                 history: deque) -> tuple[int, str]:
+                 history: deque, scope=None) -> tuple[int, str]:  # noqa: ANN001
         """The count this node should have now, and why; ``history`` gets this decision
-        (the caller's copy while a batch is being checked)."""
+        (the caller's copy while a batch is being checked). During a canary ``scope`` is the
+        stable pool, the part of the service the autoscaler sizes (the rollout sizes the new
+        pool from it), as Argo Rollouts shares a service with an HPA."""
         world, spec = self.sim.world, info.spec.autoscale
         node = info.index
-        current = int(world.inst.counts[node])
+        current = int(world.inst.counts[node]) if scope is None else len(scope.rows)
         ready = max(int(row[M.READY]), 1)
         # (the reasons are written out only when the decision is reported)
         ratios: list[tuple[float, Callable[[], str]]] = []
@@ -169,7 +172,8 @@ class Autoscaler:
             ratios.append((p99 / spec.target_p99,
                            lambda: f"p99 {p99:.0f}ms vs target {spec.target_p99}ms"))
         proposals: list[tuple[int, Callable[[], str]]] = []
-        starting = current - int(row[M.READY])
+        starting = current - (int(row[M.READY]) if scope is None else int(
+            (world.inst.state[scope.rows] == 1).sum()))
         for ratio, why in ratios:
             # like the HPA, instances not ready yet count as idle when deciding to grow and
             # as fully busy when deciding to shrink, so start-up never causes an overshoot
@@ -198,14 +202,21 @@ class Autoscaler:
             desired = min(desired, max(current * 2, current + 4))
         return desired, why() if desired != current else ""
 
-    def _act(self, info, t: int, desired: int, reason: str) -> None:  # noqa: ANN001
+    def _act(self, info, t: int, desired: int, reason: str,  # noqa: ANN001
+             scope=None) -> None:  # noqa: ANN001
         world = self.sim.world
-        current = int(world.inst.counts[info.index])
-        if desired != current:
+        current = int(world.inst.counts[info.index]) if scope is None else len(scope.rows)
+        if desired == current:
+            return
+        if scope is None:
             world.lifecycle.scale(info.index, desired, t)
-            direction = "up" if desired > current else "down"
-            world.emit("scale", service=info.name, env=info.env, **{"from": current, "to": desired},
-                       reason=f"autoscaler {direction}: {reason}")
+        else:  # resize the pool the rollout left to the autoscaler, then let it re-split
+            world.lifecycle.resize(info.index, scope.rows, scope.version, desired, t)
+            self.sim.deploys.reweight(info.index)
+        direction = "up" if desired > current else "down"
+        pool = "" if scope is None else f" ({scope.name})"
+        world.emit("scale", service=info.name, env=info.env, **{"from": current, "to": desired},
+                   reason=f"autoscaler {direction}{pool}: {reason}")
 
     def _forecast(self, info, t: int) -> tuple[int, str] | None:  # noqa: ANN001
         from .forecast import TrafficForecaster

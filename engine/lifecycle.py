@@ -143,6 +143,18 @@ class Lifecycle:
         rows = world.inst.rows_of(node)
         self.scheduler.place(rows[world.inst.ordinal[rows] >= first], t)
 
+    def resize(self, node: int, rows: np.ndarray, version: int, count: int, t: int) -> None:
+        """Grow or shrink one pool of a node (the given rows) to ``count``: new instances of
+        ``version``, or the pool's newest and not-ready instances removed."""
+        inst = self.world.inst
+        if count > len(rows):
+            self.add(node, count - len(rows), t, version)
+        elif count < len(rows):
+            order = sorted(rows.tolist(), key=lambda r: (inst.state[r] == State.READY,
+                                                         -inst.ordinal[r]))
+            inst.remove(np.array(order[: len(rows) - count]))
+            self.world.roles_changed()
+
     def _current_version(self, node: int) -> int:
         """The version the service runs: its latest completed revision (``World.serving``)."""
         serving = self.world.serving.get(node)

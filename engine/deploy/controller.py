@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..instances import State
-from . import bake
+from . import bake, sharing
 
 if TYPE_CHECKING:
     from ..simulation import Simulation
@@ -279,6 +279,13 @@ class DeployController:
             r.keep_old_until = t + KEEP_OLD_MS
             r.phase = "switched"
             self._complete(r)
+
+    # -- sharing the instance count with the autoscaler (engine.deploy.sharing) -----------
+    def scope(self, node: int) -> sharing.Scope | None:
+        return sharing.scope(self, node)
+
+    def reweight(self, node: int) -> None:
+        sharing.reweight(self, node)
 
     # -- mechanics ---------------------------------------------------------------------------
     def _pools(self, r: Rollout) -> tuple[np.ndarray, np.ndarray]:
