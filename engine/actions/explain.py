@@ -10,9 +10,9 @@ estate's own recent past. The diagnosis:
    failures (or of the extra latency over *its* baseline) until the node's own share dominates.
 3. The cause at the end of the path, the strongest evidence first: no ready instance, a crash
    loop, a failover; a rollout of that node started before the symptom whose new pool does
-   worse than the stable one; a version that fails or is slower than another live version;
-   saturation (and whether its traffic rose); a database out of connections; replication lag;
-   an open breaker. It says how sure it is and what points the other way.
+   worse than the stable one; an open circuit breaker on its calls; a version that fails or is
+   slower than another live version; saturation (and whether its traffic rose); a database out
+   of connections; replication lag. It says how sure it is and what points the other way.
 """
 
 from __future__ import annotations
@@ -136,6 +136,9 @@ def _cause(sim: Simulation, node: int, kind: str, recent: dict) -> tuple[str, st
     change = _recent_rollout(sim, node, kind)
     if change:
         return "likely", change, ""
+    opened = _open_breakers(sim, node)
+    if opened:
+        return "likely", opened, ""
     version = _worse_version(sim, node, kind)
     if version:
         return "likely", version, ""
@@ -158,6 +161,21 @@ def _cause(sim: Simulation, node: int, kind: str, recent: dict) -> tuple[str, st
     return "possibly", (f"{info.name} itself: nothing changed that can be seen "
                         f"({saturation:.0%} busy, {ready}/{len(rows)} ready)"), \
         _traffic_note(sim, node, recent)
+
+
+def _open_breakers(sim: Simulation, node: int) -> str:
+    """The node's circuit breakers that are open now: its calls through them fail at once."""
+    topo, flow = sim.world.topo, sim.world.flow
+    edges = np.flatnonzero((topo.edge_src == node) & (flow.breaker_open_until > sim.now))
+    if not len(edges):
+        return ""
+    callees = ", ".join(topo.nodes[int(topo.edge_dst[e])].name for e in edges)
+    down = [topo.nodes[int(topo.edge_dst[e])].name for e in edges
+            if not (sim.world.inst.state[sim.world.inst.rows_of(int(topo.edge_dst[e]))]
+                    == State.READY).any()]
+    behind = f"; behind it, {', '.join(down)} has no ready instance" if down else ""
+    return (f"the circuit breaker from {topo.nodes[node].name} to {callees} is open: those "
+            f"calls fail at once (it opened after too many of them failed){behind}")
 
 
 def _recent_rollout(sim: Simulation, node: int, kind: str) -> str:

@@ -140,3 +140,20 @@ def test_explain_names_the_deploy_a_regression_started_with() -> None:
     reply = s.apply(Explain("checkout"))
     assert "the canary of checkout 2.4.0, started 70s ago" in reply.message
     assert reply.data["cause"] == "checkout"
+
+
+def test_explain_names_an_open_circuit_breaker() -> None:
+    s = build("""
+        traffic: {rps: 100, entry: [front], diurnal: {amplitude: 0}, noise: 0}
+        services:
+          front: {replicas: 2, capacity: 1000, latency: 1ms,
+                  calls: {back: {breaker: {errors: 50%, window: 10s, open: 60s}}}}
+          back: {replicas: 2, capacity: 1000, latency: 2ms}
+    """)
+    s.run_for(60_000)
+    s.world.lifecycle.scale(s.world.topo.find("back"), 0, s.now)
+    s.run_for(20_000)  # the breaker opens; back receives nothing while it is open
+    reply = s.apply(Explain("front"))
+    assert reply.data["cause"] == "front"
+    assert "circuit breaker from front to back is open" in reply.message
+    assert "behind it, back has no ready instance" in reply.message
