@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,8 @@ from .world import World
 
 __all__ = ["Simulation"]
 
+LOG_EVENTS = 2000  # the latest events, for judgements that cite what happened (explain)
+
 
 class Simulation:
     """A running scenario.
@@ -44,6 +47,7 @@ class Simulation:
         self.seed = spec.seed if seed is None else seed
         self.clock = Clock(spec.tick)
         self.bus = EventBus()
+        self.log: deque[Event] = deque(maxlen=LOG_EVENTS)  # what happened lately, as seen
         self.world = world = World(spec, self.seed, emit=self._publish)
         world.lifecycle = Lifecycle(world)
         world.lifecycle.scheduler.place(np.arange(len(world.inst)), 0)
@@ -62,7 +66,9 @@ class Simulation:
         self._order = itertools.count()  # ties in the schedule run in the order they were set
 
     def _publish(self, t: int, type_: str, data: dict[str, Any]) -> None:
-        self.bus.publish(Event(t, type_, data))
+        event = Event(t, type_, data)
+        self.log.append(event)
+        self.bus.publish(event)
 
     @property
     def now(self) -> int:

@@ -11,8 +11,9 @@ estate's own recent past. The diagnosis:
 3. The cause at the end of the path, the strongest evidence first: no ready instance, a crash
    loop, a failover; a rollout of that node started before the symptom whose new pool does
    worse than the stable one; an open circuit breaker on its calls; a version that fails or is
-   slower than another live version; saturation (and whether its traffic rose); a database out
-   of connections; replication lag. It says how sure it is and what points the other way.
+   slower than another live version; saturation (whether its traffic rose, and its latest
+   change of instance count from the event log); a database out of connections; replication
+   lag. It says how sure it is and what points the other way.
 """
 
 from __future__ import annotations
@@ -145,8 +146,9 @@ def _cause(sim: Simulation, node: int, kind: str, recent: dict) -> tuple[str, st
     row = world.node_metrics[:, node]
     saturation = float(row[M.SATURATION])
     if saturation >= 0.95:
+        scaled = _last_scale(sim, info)
         return "likely", (f"{info.name} is saturated ({saturation:.0%} busy on {ready} ready "
-                          f"instances): queueing, then shedding load — add capacity"), \
+                          f"instances): queueing, then shedding load — add capacity{scaled}"), \
             _traffic_note(sim, node, recent)
     if info.kind == Kind.DATABASE:
         conns, limit = float(row[M.CONNECTIONS]), float(info.spec.max_connections) * ready
@@ -231,6 +233,19 @@ def _served_by_version(sim: Simulation, node: int) -> dict[str, tuple[float, flo
     rows = inst.rows_of(node)
     return {world.versions.names[v]: world.version_counts.reading([v])
             for v in sorted({int(v) for v in inst.version[rows].tolist()})}
+
+
+def _last_scale(sim: Simulation, info) -> str:  # noqa: ANN001 - NodeInfo
+    """The node's latest change of instance count in the last quarter hour, from the log."""
+    for event in reversed(sim.log):
+        if sim.now - event.t > BEFORE_MS:
+            break
+        d = event.data
+        if event.type == "scale" and d.get("service") == info.name and d.get("env") == info.env:
+            ago = (sim.now - event.t) // 1000
+            return (f"; it was scaled {d.get('from')} → {d.get('to')} {ago}s ago "
+                    f"({d.get('reason', '')})")
+    return ""
 
 
 def _traffic_note(sim: Simulation, node: int, recent: dict) -> str:

@@ -157,3 +157,16 @@ def test_explain_names_an_open_circuit_breaker() -> None:
     assert reply.data["cause"] == "front"
     assert "circuit breaker from front to back is open" in reply.message
     assert "behind it, back has no ready instance" in reply.message
+
+
+def test_explain_cites_a_scale_down_behind_a_saturation() -> None:
+    s = build("""
+        traffic: {rps: 300, entry: [front], diurnal: {amplitude: 0}, noise: 0}
+        services:
+          front: {replicas: 4, capacity: 100, latency: 5ms}
+    """)
+    s.run_for(60_000)
+    assert s.apply(Scale("front", 2)).ok  # half the capacity the traffic needs
+    s.run_for(60_000)
+    reply = s.apply(Explain("front"))
+    assert "saturated" in reply.message and "scaled 4 → 2 60s ago (manual)" in reply.message
