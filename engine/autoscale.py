@@ -45,6 +45,9 @@ class Autoscaler:
         self.history: dict[int, deque[tuple[int, int]]] = {n.index: deque() for n in self.nodes}
         self.enabled: dict[int, bool] = {n.index: True for n in self.nodes}  # the user's say
         self.held: set[int] = set()  # nodes whose count a rollout owns for now
+        # does some node scale on a forecast (which reads the metric history, so its syncs
+        # cannot be checked inside a batch of ticks)?
+        self.foresees = any(n.spec.autoscale.predictive for n in self.nodes)
         self.forecasters: dict[int, object] = {}
         self.next_sync: dict[int, int] = {n.index: n.spec.autoscale.sync for n in self.nodes}
 
@@ -64,11 +67,6 @@ class Autoscaler:
                     desired, reason = self._desired(info, t, row, history, scope)
                     self._act(info, t, desired, reason, scope)
         self.wake_at = min(self.next_sync.values())
-
-    @property
-    def foresees(self) -> bool:
-        """Does some node scale on a forecast (which reads the metric history)?"""
-        return any(n.spec.autoscale.predictive for n in self.nodes)
 
     def check(self, batch) -> None:  # noqa: ANN001 - engine.batch.Batch
         """Decide, for the syncs inside a batch of ticks, whether any would scale; if one

@@ -47,7 +47,6 @@ _COLUMNS: dict[str, tuple[type, float]] = {
     "capacity": (np.float64, 1.0),  # requests/s at 100% CPU
     "weight": (np.float64, 1.0),  # share of its node's traffic relative to its siblings
     "stress": (np.float64, 0.0),  # CPU taken by something else (0..1)
-    "leaked": (np.float64, 0.0),  # MiB leaked since start
     "run_ms": (np.int64, 0),  # ms running since its last start (what a leak grows with)
     "backlog": (np.float64, 0.0),  # requests queued beyond the stationary queue
     "lag": (np.float64, 0.0),  # replication lag in seconds (replicas)
@@ -79,7 +78,6 @@ class Instances:
     capacity: np.ndarray
     weight: np.ndarray
     stress: np.ndarray
-    leaked: np.ndarray
     run_ms: np.ndarray
     backlog: np.ndarray
     lag: np.ndarray

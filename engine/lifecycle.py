@@ -69,7 +69,6 @@ class Lifecycle:
     def start(self, row: int, t: int) -> None:
         inst = self.world.inst
         inst.ready_at[row] = t + self.world.topo.startup[inst.node[row]]
-        inst.leaked[row] = 0.0
         inst.run_ms[row] = 0
         inst.backlog[row] = 0.0
         self.set_state(row, State.STARTING, t)
@@ -84,7 +83,6 @@ class Lifecycle:
         inst.backoff[row] = delay
         inst.restart_at[row] = t + delay
         inst.restarts[row] += 1
-        inst.leaked[row] = 0.0
         inst.run_ms[row] = 0
         self.world.crash_reasons[(int(node), int(inst.ordinal[row]))] = reason
         self.set_state(row, State.CRASHED, t)

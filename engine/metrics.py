@@ -141,10 +141,6 @@ class MetricStore:
         self.totals = RunTotals(nodes)
         self._totals_at = 0  # fine samples already counted in the totals
 
-    def record(self, row: np.ndarray, t: int, counts: np.ndarray) -> None:
-        """Keep one tick's metric table and latency histograms."""
-        self.record_many(row[None], np.array([t]), counts[None])
-
     def record_many(self, rows: np.ndarray, times: np.ndarray, counts: np.ndarray) -> None:
         """Keep several ticks' metric tables (ticks × metrics × nodes) and latency histograms
         (ticks × nodes × buckets), in order, a slice at a time."""

@@ -114,7 +114,6 @@ class Tick:
         self._derived: dict[str, tuple[int, object]] = {}
         self.warm_constant = np.ones(topo.size)
         self.baseline_p99 = np.zeros(topo.size)  # p99 (s) of the settled estate: "normally"
-        self.last_limited = False
         self.checks: list[Callable[[Batch], None]] = []  # controllers' checks of a batch
         self.cells: tuple[object, tuple[np.ndarray, ...]] | None = None  # physics.outcomes
 
@@ -271,7 +270,6 @@ class Tick:
             self.streams.restore(saved[0])
             self.traffic.restore(saved[1])
             batch = self._compute(t0, batch.exact)
-        self.last_limited = batch.k < k
         world.now = batch.last
         for commit in batch.commits:
             commit()

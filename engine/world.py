@@ -46,7 +46,6 @@ class FlowState:
     refused_share: np.ndarray = field(init=False)  # N: share refused in the last tick
     warm: np.ndarray = field(init=False)  # N, caches: share of the working set held
     queue_lag: np.ndarray = field(init=False)  # C: messages published, not yet consumed
-    queue_lag_s: np.ndarray = field(init=False)  # C: the same in seconds of publishing
     consumed: np.ndarray = field(init=False)  # C: messages pulled for the next tick
     conn_refused: np.ndarray = field(init=False)  # N: share of queries with no connection
     breaker_open_until: np.ndarray = field(init=False)  # E: ms (0 = closed)
@@ -64,7 +63,6 @@ class FlowState:
         self.conn_refused = np.zeros(n)
         self.warm = np.ones(n)
         self.queue_lag = np.zeros(c)
-        self.queue_lag_s = np.zeros(c)
         self.consumed = np.zeros(c)
         self.breaker_open_until = np.zeros(e, dtype=np.int64)
         self.breaker_probes = np.zeros(e, dtype=np.int64)

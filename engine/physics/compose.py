@@ -172,7 +172,7 @@ def step(world: World, tick: Tick, t: int) -> None:
             node_pmf[caches] = calls[np.searchsorted(nodes, caches)]
             node_fail[caches] = call_fail[np.searchsorted(nodes, caches)]
     world.dist = Distributions(pool_pmf, pool_fail, node_pmf, node_fail, attempt_fail, t,
-                               rho=pool_rho(world, world.flow.slow),
+                               rho=rho,
                                hit=topo.hit_target * world.flow.warm,
                                backlog=bool(inst.backlog.any()), signature=_signature(world),
                                rates=world.flow.slow.copy())

@@ -73,6 +73,5 @@ def _queues(world: World, tick: Tick, b: Batch) -> None:
 
     def commit() -> None:
         flow.queue_lag, flow.consumed = lag[-1], pulled
-        flow.queue_lag_s = lag_s[-1]
 
     b.commit(commit)

@@ -49,9 +49,9 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     if len(over):
         _exact(world, tick, b, over, running, steps, leak)
     # the highest memory each instance reached in the batch (its rate peaks with its node's)
+    run_ms = inst.run_ms + steps[-1] * (running > 0)
     peak = lam.max(axis=0)[node] * routing.share
-    top = (topo.mem_base[node] + topo.mem_per_rps[node] * peak
-           + leak * (inst.run_ms + steps[-1] * (running > 0))) * running
+    top = (topo.mem_base[node] + topo.mem_per_rps[node] * peak + leak * run_ms) * running
     if np.any(top > topo.mem_limit[node]):
         each = lam[:, node] * routing.share
         mem = (topo.mem_base[node] + topo.mem_per_rps[node] * each
@@ -63,7 +63,6 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     cpu = (idle + (1.0 - idle) * rho) * ready
     if tick.any_stress:
         cpu = np.minimum(cpu + inst.stress * ready, 1.0)
-    run_ms = inst.run_ms + steps[-1] * (running > 0)
     mem = (topo.mem_base[node] + topo.mem_per_rps[node] * last_lam + leak * run_ms) * running
     oom = mem > topo.mem_limit[node]
     probes = _probes(world, tick, b) if tick.liveness_nodes else []
@@ -72,7 +71,6 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     def commit() -> None:
         inst.cpu, inst.mem = cpu, mem
         inst.run_ms = run_ms
-        inst.leaked = leak * run_ms
         for row in np.flatnonzero(oom).tolist():
             world.lifecycle.crash(row, t, "OOMKilled (memory limit exceeded)")
         for row, why in probes:
@@ -99,17 +97,13 @@ def _exact(world: World, tick: Tick, b: Batch, ticks: np.ndarray, running: np.nd
     b.extra["cpu"][ticks], b.extra["mem"][ticks], b.extra["sat"][ticks] = sums
 
 
-def _probe_ticks(tick: Tick, b: Batch, period: int) -> np.ndarray:
-    return np.flatnonzero(b.times % period == 0)
-
-
 def _probes(world: World, tick: Tick, b: Batch) -> list[tuple[int, str]]:
     """Liveness probes in the batch. A probe queues behind the backlog, which inside a batch is
     zero until its last tick (``physics.servers``)."""
     inst, topo, routing = world.inst, world.topo, world.routing()
     kills: list[tuple[int, str]] = []
     for node, spec in tick.liveness_nodes:
-        ticks = _probe_ticks(tick, b, spec.period)
+        ticks = np.flatnonzero(b.times % spec.period == 0)
         if not len(ticks):
             continue
         rows = inst.rows_of(node)
