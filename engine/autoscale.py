@@ -44,7 +44,6 @@ class Autoscaler:
                            or envs[n.env].overrides[n.name].replicas is None)]
         self.history: dict[int, deque[tuple[int, int]]] = {n.index: deque() for n in self.nodes}
         self.enabled: dict[int, bool] = {n.index: True for n in self.nodes}  # the user's say
-        self.held: set[int] = set()  # nodes whose count a rollout owns for now
         # does some node scale on a forecast (which reads the metric history, so its syncs
         # cannot be checked inside a batch of ticks)?
         self.foresees = any(n.spec.autoscale.predictive for n in self.nodes)
@@ -60,8 +59,8 @@ class Autoscaler:
         for info in self.nodes:
             if t >= self.next_sync[info.index]:
                 self.next_sync[info.index] = t + info.spec.autoscale.sync
-                scope = self.sim.deploys.scope(info.index) if info.index in self.held else None
-                if self.enabled[info.index] and (info.index not in self.held or scope):
+                if self.enabled[info.index]:
+                    scope = self.sim.deploys.scope(info.index)
                     row = self._observed(info, seen)
                     history = self.history[info.index]
                     desired, reason = self._desired(info, t, row, history, scope)
@@ -86,8 +85,8 @@ class Autoscaler:
                 if t < next_sync[node]:
                     continue
                 next_sync[node] = t + info.spec.autoscale.sync
-                if not self.enabled[node] or node in self.held:
-                    continue
+                if not self.enabled[node] or self.sim.deploys.scope(node) is not None:
+                    continue  # (a rollout steps one tick at a time: no batch to check)
                 row = self._observed(info, seen, batch, k)
                 desired, _ = self._desired(info, t, row, histories[node])
                 if desired != int(self.sim.world.inst.counts[node]):
@@ -144,38 +143,44 @@ class Autoscaler:
     def _desired(self, info, t: int, row: np.ndarray,  # noqa: ANN001 - NodeInfo
                  history: deque, scope=None) -> tuple[int, str]:  # noqa: ANN001
         """The count this node should have now, and why; ``history`` gets this decision
-        (the caller's copy while a batch is being checked). During a canary ``scope`` is the
-        stable pool, the part of the service the autoscaler sizes (the rollout sizes the new
-        pool from it), as Argo Rollouts shares a service with an HPA."""
+        (the caller's copy while a batch is being checked). During a rollout ``scope`` is
+        the part of the service whose count the decision is about (``engine.deploy.sharing``):
+        the load is measured over every instance, as an HPA selects every pod of a rollout,
+        and the instances it needs are compared with the scope's count."""
         world, spec = self.sim.world, info.spec.autoscale
         node = info.index
-        current = int(world.inst.counts[node]) if scope is None else len(scope.rows)
+        total = int(world.inst.counts[node])
+        current = total if scope is None else scope.count
         ready = max(int(row[M.READY]), 1)
-        # (the reasons are written out only when the decision is reported)
-        ratios: list[tuple[float, Callable[[], str]]] = []
+        # (the reasons are written out only when the decision is reported); each metric
+        # says whether it adds up over instances (load) or is a property of each (latency)
+        ratios: list[tuple[float, Callable[[], str], bool]] = []
         cpu, mem, rps, p99 = (float(row[M.CPU]), float(row[M.MEMORY]), float(row[M.RPS]),
                               float(row[M.P99]))
         if spec.target_cpu is not None:
             ratios.append((cpu / spec.target_cpu,
-                           lambda: f"cpu {cpu:.0%} vs target {spec.target_cpu:.0%}"))
+                           lambda: f"cpu {cpu:.0%} vs target {spec.target_cpu:.0%}", True))
         if spec.target_memory is not None:
             share = mem / info.spec.memory.limit
             ratios.append((share / spec.target_memory,
-                           lambda: f"memory {share:.0%} vs target {spec.target_memory:.0%}"))
+                           lambda: f"memory {share:.0%} vs target {spec.target_memory:.0%}",
+                           True))
         if spec.target_rps is not None:
             per = rps / ready
             ratios.append((per / spec.target_rps, lambda: f"{per:.0f} rps per instance vs "
-                           f"target {spec.target_rps:g}"))
+                           f"target {spec.target_rps:g}", True))
         if spec.target_p99 is not None:
             ratios.append((p99 / spec.target_p99,
-                           lambda: f"p99 {p99:.0f}ms vs target {spec.target_p99}ms"))
+                           lambda: f"p99 {p99:.0f}ms vs target {spec.target_p99}ms", False))
         proposals: list[tuple[int, Callable[[], str]]] = []
-        starting = current - (int(row[M.READY]) if scope is None else int(
-            (world.inst.state[scope.rows] == 1).sum()))
-        for ratio, why in ratios:
+        starting = total - int(row[M.READY]) if scope is None else scope.starting
+        for ratio, why, adds_up in ratios:
             # like the HPA, instances not ready yet count as idle when deciding to grow and
             # as fully busy when deciding to shrink, so start-up never causes an overshoot
-            if ratio > 1.0 and starting > 0:
+            if adds_up and scope is not None:  # the load of all, carried by the scope
+                need = ready * ratio
+                ratio = (need if need >= current else need + starting) / max(current, 1)
+            elif ratio > 1.0 and starting > 0:
                 ratio = (ready * ratio) / max(current, 1)
             elif ratio < 1.0 and starting > 0:
                 ratio = (ready * ratio + starting) / max(current, 1)
@@ -203,16 +208,18 @@ class Autoscaler:
     def _act(self, info, t: int, desired: int, reason: str,  # noqa: ANN001
              scope=None) -> None:  # noqa: ANN001
         world = self.sim.world
-        current = int(world.inst.counts[info.index]) if scope is None else len(scope.rows)
+        current = int(world.inst.counts[info.index]) if scope is None else scope.count
         if desired == current:
             return
         if scope is None:
             world.lifecycle.scale(info.index, desired, t)
-        else:  # resize the pool the rollout left to the autoscaler, then let it re-split
-            world.lifecycle.resize(info.index, scope.rows, scope.version, desired, t)
-            self.sim.deploys.reweight(info.index)
+        else:  # the rollout splits the count between its stacks
+            self.sim.deploys.resize(info.index, desired, t)
         direction = "up" if desired > current else "down"
-        pool = "" if scope is None else f" ({scope.name})"
+        # during a rollout the load measured over every instance (a surge or a preview
+        # included) is what the scope's count must carry: say so, not just the mean
+        pool = "" if scope is None else \
+            f" ({scope.name}, sized for the load on all {int(world.inst.counts[info.index])})"
         world.emit("scale", service=info.name, env=info.env, **{"from": current, "to": desired},
                    reason=f"autoscaler {direction}{pool}: {reason}")
 

@@ -45,7 +45,6 @@ _COLUMNS: dict[str, tuple[type, float]] = {
     "restarts": (np.int32, 0),
     "backoff": (np.int64, 0),
     "capacity": (np.float64, 1.0),  # requests/s at 100% CPU
-    "weight": (np.float64, 1.0),  # share of its node's traffic relative to its siblings
     "stress": (np.float64, 0.0),  # CPU taken by something else (0..1)
     "run_ms": (np.int64, 0),  # ms running since its last start (what a leak grows with)
     "backlog": (np.float64, 0.0),  # requests queued beyond the stationary queue
@@ -76,7 +75,6 @@ class Instances:
     restarts: np.ndarray
     backoff: np.ndarray
     capacity: np.ndarray
-    weight: np.ndarray
     stress: np.ndarray
     run_ms: np.ndarray
     backlog: np.ndarray

@@ -107,16 +107,14 @@ class Lifecycle:
         world, inst = self.world, self.world.inst
         rows = inst.rows_of(node)
         current = len(rows)
-        serving = self._current_version(node)
+        serving = self.serving_version(node)
         if count > current:
             self.add(node, count - current, t, serving)
         elif count < current:
-            # remove first what takes no traffic or is not the version the service runs (a
-            # blue-green's old stack), then what is not ready, then the newest; never the
-            # primary — so scaling down never takes the live stack
+            # remove first what is not the version the service runs, then what is not
+            # ready, then the newest; never the primary
             order = sorted(rows.tolist(), key=lambda r: (inst.role[r] == Role.PRIMARY,
-                                                         bool(inst.weight[r] > 0)
-                                                         and inst.version[r] == serving,
+                                                         inst.version[r] == serving,
                                                          inst.state[r] == State.READY,
                                                          -inst.ordinal[r]))
             inst.remove(np.array(order[: current - count]))
@@ -153,7 +151,7 @@ class Lifecycle:
             inst.remove(np.array(order[: len(rows) - count]))
             self.world.roles_changed()
 
-    def _current_version(self, node: int) -> int:
+    def serving_version(self, node: int) -> int:
         """The version the service runs: its latest completed revision (``World.serving``)."""
         serving = self.world.serving.get(node)
         if serving is not None:

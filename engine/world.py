@@ -146,6 +146,10 @@ class World:
         self.connections_wanted = np.zeros(topo.size)  # per database: the clients' pools
         self.version_counts = VersionCounts()
         self.serving: dict[int, int] = {}  # node -> version index of its latest completed revision
+        # node -> (version index, share): a rollout's traffic split, as a mesh splits between
+        # subsets: the version's ready instances share ``share`` of the node's traffic, the
+        # others the rest (everyone alike when either side has no ready instance)
+        self.splits: dict[int, tuple[int, float]] = {}
         self.dist: Distributions | None = None
         self.node_metrics = np.zeros((METRIC_COUNT, topo.size))  # one row per metric
         self.crash_reasons: dict[tuple[int, int], str] = {}  # (node, ordinal) -> last crash
@@ -241,7 +245,7 @@ class World:
         inst, topo, ver = self.inst, self.topo, self.versions
         node, size, role = inst.node, topo.size, inst.role
         ready = (inst.state == State.READY).astype(np.float64)
-        ready_w = ready * inst.weight
+        ready_w = ready * self._split_weights(ready) if self.splits else ready
         if topo.is_db.any():
             is_primary = role == Role.PRIMARY
             has_replica = np.bincount(node, role == Role.REPLICA, size) > 0
@@ -286,6 +290,18 @@ class World:
                        pool_share=np.bincount(pool, share, len(uniq)), mu=mu)
 
     _warming = False
+
+    def _split_weights(self, ready: np.ndarray) -> np.ndarray:
+        """Each instance's weight among its node's ready ones under the rollouts' splits."""
+        weight = np.ones(len(self.inst))
+        for node, (version, share) in self.splits.items():
+            rows = self.inst.rows_of(node)
+            is_new = self.inst.version[rows] == version
+            n_new = float(ready[rows][is_new].sum())
+            n_old = float(ready[rows][~is_new].sum())
+            if n_new and n_old:
+                weight[rows] = np.where(is_new, share / n_new, (1.0 - share) / n_old)
+        return weight
 
     # -- names -----------------------------------------------------------------------------
     def zones_of(self, node: int) -> list[int]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..instances import State
 from .analysis import FAIL, INCONCLUSIVE, Evidence, judge, pool_readings
 
 if TYPE_CHECKING:
@@ -29,8 +30,11 @@ def start(ctrl: DeployController, r: Rollout, t: int, duration: int) -> None:
 
 
 def sample_memory(ctrl: DeployController, r: Rollout, t: int) -> None:
+    """Each pool's mean memory over its ready instances (one just starting, as the
+    autoscaler adds them, is not yet what the version does under load)."""
     inst = ctrl.sim.world.inst
     new, old = ctrl._pools(r)
+    new, old = (rows[inst.state[rows] == State.READY] for rows in (new, old))
     r.memory.append((t, float(inst.mem[new].mean()) if len(new) else 0.0,
                      float(inst.mem[old].mean()) if len(old) else 0.0))
 

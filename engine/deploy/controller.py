@@ -4,7 +4,7 @@
   bake and analyse, then remove as many old ones; repeat. Nothing is removed before its
   replacement is ready (max unavailable 0), so a healthy rollout never dents availability.
 - **canary**: run a few new instances and give them a share of the traffic through the
-  instances' routing weights (10 % → 25 % → 50 %), analysing the new pool against the stable
+  node's traffic split (10 % → 25 % → 50 %), analysing the new pool against the stable
   one after each pause; then replace the stable pool.
 - **blue-green**: start a full preview stack that takes a sliver of traffic for analysis,
   switch all traffic at once, keep the old stack for a while for an instant rollback.
@@ -67,11 +67,13 @@ class Rollout:
     rollback: bool = False
     finished_at: int | None = None
     batch: int = 0
+    surging: tuple[int, int] = (0, 0)  # rolling: ordinals of the batch being surged in
     bake_counts: tuple = ()  # readings of the new and stable pools' counts at the bake's start
     bake_started: int = 0
     memory: list = field(default_factory=list)  # (ms, new pool's mean MiB, stable's) in a bake
     bake_restarts: int = 0
-    keep_old_until: int | None = None
+    keep_old_until: int | None = None  # blue-green: the old stack stays up until then
+    draining: bool = False  # an aborted rolling update: the new instances go once replaced
     figures: dict[str, float] = field(default_factory=dict)
     evidence: str = ""  # the last analysis' verdict in words
 
@@ -126,7 +128,6 @@ class DeployController:
                           self.sim.now, tuple(float(s) for s in steps), rollback=rollback,
                           deadline=self.sim.now + delivery.progress_deadline)
         self.active[node] = rollout
-        self.sim.autoscaler.held.add(node)  # the rollout owns the instance count until done
         revisions = self.history.setdefault(node, [])
         revisions.append(Revision(len(revisions) + 1, version, self.sim.now, strategy, "running",
                                   "a person (roll back)" if rollback else "a person"))
@@ -151,6 +152,7 @@ class DeployController:
             return "it has already switched; the old stack is only kept for a rollback"
         rollout.phase = "full" if rollout.strategy == "canary" else "switch"
         rollout.wait_until = self.sim.now
+        rollout.deadline = self.sim.now + self._deadline(rollout)
         self.tick(self.sim.now)
         return None
 
@@ -187,13 +189,17 @@ class DeployController:
             _PHASES[rollout.strategy](self, rollout, t)
         for rollout in self.finished:
             if rollout.keep_old_until is not None and t >= rollout.keep_old_until:
-                self.sim.autoscaler.held.discard(rollout.node)
                 self._remove(rollout.node, new=False, rollout=rollout)
                 self._weights(rollout.node, rollout.new_v, None)
                 rollout.keep_old_until = None
                 self._emit("deploy.step", rollout, step="old stack removed")
+            elif rollout.draining and (self._all_ready(self._pools(rollout)[1])
+                                       or t >= rollout.deadline):
+                self._remove(rollout.node, new=True, rollout=rollout)
+                rollout.draining = False
+                self._emit("deploy.rolled_back", rollout, to=rollout.from_version)
         self.finished = [r for r in self.finished if r.keep_old_until is not None
-                         or t - (r.finished_at or t) < KEEP_FINISHED_MS]
+                         or r.draining or t - (r.finished_at or t) < KEEP_FINISHED_MS]
 
     # -- strategies --------------------------------------------------------------------------
     def _rolling(self, r: Rollout, t: int) -> None:
@@ -203,6 +209,8 @@ class DeployController:
                 return self._complete(r)
             size = len(new) + len(old)
             r.batch = min(max(1, math.ceil(size * SURGE)), len(old))
+            first = int(self.sim.world.inst.next_ordinal[r.node])
+            r.surging = (first, first + r.batch)
             self.sim.world.lifecycle.add(r.node, r.batch, t, r.new_v)
             r.phase, r.deadline = "surge", t + self._deadline(r)
         elif r.phase == "surge":
@@ -271,8 +279,13 @@ class DeployController:
                                "ready")
         elif r.phase == "bake" and t >= r.wait_until:
             if self._analyse(r):
-                r.phase = "switch"
+                r.phase, r.deadline = "switch", t + self._deadline(r)
         if r.phase == "switch":
+            if not self._all_ready(self._pools(r)[0]):  # it grew with the live stack
+                if t >= r.deadline:
+                    self._abort(r, "progress deadline exceeded: the preview stack did not "
+                                   "become ready to switch")
+                return
             self._weights(r.node, r.new_v, 1.0)
             self._emit("deploy.step", r, step="switched", verdict="passed",
                        reason=r.evidence, analysis=r.figures)
@@ -284,8 +297,8 @@ class DeployController:
     def scope(self, node: int) -> sharing.Scope | None:
         return sharing.scope(self, node)
 
-    def reweight(self, node: int) -> None:
-        sharing.reweight(self, node)
+    def resize(self, node: int, count: int, t: int) -> None:
+        sharing.resize(self, node, count, t)
 
     # -- mechanics ---------------------------------------------------------------------------
     def _pools(self, r: Rollout) -> tuple[np.ndarray, np.ndarray]:
@@ -314,16 +327,13 @@ class DeployController:
         return {"rolling": d.bake, "canary": d.pause}.get(r.strategy, 2 * d.bake)
 
     def _weights(self, node: int, new_v: int, new_share: float | None) -> None:
-        """Split the node's traffic: ``new_share`` to the new pool (None: everyone equal)."""
+        """Split the node's traffic: ``new_share`` to the new version's ready instances
+        (None: everyone alike)."""
         world = self.sim.world
-        rows = world.inst.rows_of(node)
         if new_share is None:
-            world.inst.weight[rows] = 1.0
+            world.splits.pop(node, None)
         else:
-            is_new = world.inst.version[rows] == new_v
-            n_new, n_old = int(is_new.sum()), int((~is_new).sum())
-            world.inst.weight[rows[is_new]] = new_share / max(n_new, 1)
-            world.inst.weight[rows[~is_new]] = (1.0 - new_share) / max(n_old, 1)
+            world.splits[node] = (new_v, new_share)
         world.roles_changed()
 
     def _remove(self, node: int, *, new: bool, rollout: Rollout) -> None:
@@ -346,11 +356,29 @@ class DeployController:
             world.roles_changed()
 
     def _abort(self, r: Rollout, reason: str) -> None:
-        self._remove(r.node, new=True, rollout=r)
+        """Stop, and put the stable version back. A canary's or a preview's instances go at
+        once (the stable pool has the full count); a rolling update's earlier batches carry
+        a share of the load, so, as Argo Rollouts scales the stable set back up before the
+        new one down, they are replaced first and go once the replacements are ready."""
+        new, old = self._pools(r)
+        if r.strategy == "rolling":
+            settled = sharing.settled(self, r, new, old)
+            surging = np.setdiff1d(new, settled)
+            if len(surging):
+                self.sim.world.inst.remove(surging)
+                self.sim.world.roles_changed()
+            replace = len(settled) - len(old)
+            if replace > 0:
+                self.sim.world.lifecycle.add(r.node, replace, self.sim.now,
+                                             self.sim.world.lifecycle.serving_version(r.node))
+                r.draining, r.deadline = True, self.sim.now + self._deadline(r)
+        if not r.draining:
+            self._remove(r.node, new=True, rollout=r)
         self._weights(r.node, r.new_v, None)
         self._close(r, "aborted", reason)
         self._emit("deploy.aborted", r, reason=reason, analysis=r.figures)
-        self._emit("deploy.rolled_back", r, to=r.from_version)
+        if not r.draining:
+            self._emit("deploy.rolled_back", r, to=r.from_version)
 
     def _complete(self, r: Rollout) -> None:
         self._close(r, "completed", "")
@@ -365,8 +393,6 @@ class DeployController:
             self.sim.world.serving[r.node] = r.new_v  # what scaling adds from now on
         self.active.pop(r.node, None)
         self.finished.append(r)
-        if r.keep_old_until is None:  # (a kept old stack is still the rollout's to remove)
-            self.sim.autoscaler.held.discard(r.node)
         revisions = self.history[r.node]
         for i in range(len(revisions) - 1, -1, -1):
             if revisions[i].outcome in ("running", "completed") and \
