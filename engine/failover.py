@@ -87,6 +87,9 @@ class Failovers:
             state.lost = int(round(inst.unapplied[best]))
             state.candidate = int(inst.ordinal[best])
             state.promote_at = t + spec.failover.promotion
+            info = world.topo.nodes[node]
+            world.emit("db.failover.started", database=info.name, env=info.env,
+                       candidate=world.instance_name(best), reason=state.reason)
         if t < state.promote_at:
             return
         rows = inst.rows_of(node)

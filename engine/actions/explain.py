@@ -27,6 +27,7 @@ from ..histogram import B, quantile
 from ..instances import State
 from ..metrics import M
 from ..topology import Kind
+from .changes import LOOK_BACK_MS, changes, onset, timeline
 from .inspect import _figures
 from .registry import handles
 from .targets import find_node
@@ -72,11 +73,14 @@ def explain(sim: Simulation, cmd: Explain) -> Reply:
     via = " → ".join(names[n].name for n in path)
     kind = "errors" if err >= ERROR_NOTABLE else "latency"
     sure, why, against = _cause(sim, cause, kind, recent)
+    began = onset(sim, node, kind, float(base[node]), ERROR_NOTABLE, SLOW_FACTOR)
+    when = timeline(sim, began, {names[n].name for n in path}, info.env, node)
     message = symptom + (f"; it comes through {via}" if len(path) > 1 else "")
     message += f"; {sure}: {why}" + (f" (but {against})" if against else "")
+    message += f". Timing: {when}" if when else ""
     return Reply(True, message, {"target": info.name, "cause": names[cause].name,
                                  "path": [names[n].name for n in path], "confidence": sure,
-                                 "evidence": why})
+                                 "evidence": why, "began_ms": began, "timing": when})
 
 
 def _baseline_p99(sim: Simulation) -> np.ndarray:
@@ -134,22 +138,30 @@ def _cause(sim: Simulation, node: int, kind: str, recent: dict) -> tuple[str, st
     if crashed:
         return "likely", (f"{info.name} is crash-looping: {len(crashed)} of {len(rows)} "
                           f"instances down{why}"), ""
+    failover = [c for c in changes(sim, {info.name}, info.env, sim.now - LOOK_BACK_MS)
+                if "failed over" in c.text]
+    if failover:
+        return "likely", (f"{failover[-1].text} {(sim.now - failover[-1].t) // 1000}s ago: "
+                          "writes fail while it has no primary"), ""
     change = _recent_rollout(sim, node, kind)
     if change:
         return "likely", change, ""
     opened = _open_breakers(sim, node)
     if opened:
         return "likely", opened, ""
+    busy, pool, on = _busiest_pool(sim, node)
+    if busy >= 0.95:
+        scaled = _last_scale(sim, info)
+        rise = _traffic_note(sim, node, recent)
+        return "likely", (f"{info.name}{pool} is saturated ({busy:.0%} busy on {on} ready "
+                          f"instances): queueing, then shedding load — add capacity"
+                          + (f"; {rise}" if rise else "") + scaled), \
+            "" if rise else "its traffic did not rise, so something made each request costlier"
     version = _worse_version(sim, node, kind)
     if version:
         return "likely", version, ""
     row = world.node_metrics[:, node]
     saturation = float(row[M.SATURATION])
-    if saturation >= 0.95:
-        scaled = _last_scale(sim, info)
-        return "likely", (f"{info.name} is saturated ({saturation:.0%} busy on {ready} ready "
-                          f"instances): queueing, then shedding load — add capacity{scaled}"), \
-            _traffic_note(sim, node, recent)
     if info.kind == Kind.DATABASE:
         conns, limit = float(row[M.CONNECTIONS]), float(info.spec.max_connections) * ready
         if conns >= limit * 0.999:
@@ -209,14 +221,41 @@ def _recent_rollout(sim: Simulation, node: int, kind: str) -> str:
     return ""
 
 
+def _busiest_pool(sim: Simulation, node: int) -> tuple[float, str, int]:
+    """The busiest version pool of a node by its ready instances' CPU (as a per-pod CPU
+    panel shows it; a quiet canary does not dilute a saturated stable pool): how busy, the
+    pool in words when there are several, and how many ready instances it has."""
+    world, inst = sim.world, sim.world.inst
+    rows = inst.rows_of(node)
+    rows = rows[inst.state[rows] == State.READY]
+    if not len(rows):
+        return 0.0, "", 0
+    idle = float(world.topo.cpu_idle[node])
+    versions = inst.version[rows]
+    pools = {int(v): rows[versions == v] for v in np.unique(versions)}
+    v, pool = max(pools.items(), key=lambda p: float(inst.cpu[p[1]].mean()))
+    busy = (float(inst.cpu[pool].mean()) - idle) / max(1.0 - idle, 1e-9)
+    name = f" ({world.versions.names[v]} pool)" if len(pools) > 1 else ""
+    return min(max(busy, 0.0), 1.0), name, len(pool)
+
+
 def _worse_version(sim: Simulation, node: int, kind: str) -> str:
+    """A live version that fails or is slower than another live version of the node (a
+    comparison: one version alone is not evidence against itself)."""
     served = _served_by_version(sim, node)
     info = sim.world.topo.nodes[node]
+    if len(served) < 2:
+        return ""
     if kind == "errors":
-        name, (n, failed, _) = max(served.items(), key=lambda v: v[1][1] / max(v[1][0], 1.0))
-        if n > 0 and failed / n >= ERROR_NOTABLE:
-            return (f"{info.name} version {name} fails {failed / n:.0%} of the requests it "
-                    f"serves ({failed:,.0f} of {n:,.0f} since it started)")
+        rates = {v: (f / n, n, f) for v, (n, f, _) in served.items() if n > 0}
+        if len(rates) < 2:
+            return ""
+        worst, best = max(rates, key=lambda v: rates[v][0]), min(rates, key=lambda v: rates[v][0])
+        rate, n, failed = rates[worst]
+        if rate >= ERROR_NOTABLE and rate > 2 * rates[best][0] + ERROR_NOTABLE / 2:
+            return (f"{info.name} version {worst} fails {rate:.1%} of the requests it serves "
+                    f"({failed:,.0f} of {n:,.0f} since it started) against "
+                    f"{rates[best][0]:.1%} on {best}")
     elif len(served) > 1:
         medians = {v: float(quantile(h, 0.5)[0]) for v, (n, _, h) in served.items() if n > 0}
         slow, fast = max(medians, key=medians.get), min(medians, key=medians.get)
@@ -237,15 +276,9 @@ def _served_by_version(sim: Simulation, node: int) -> dict[str, tuple[float, flo
 
 def _last_scale(sim: Simulation, info) -> str:  # noqa: ANN001 - NodeInfo
     """The node's latest change of instance count in the last quarter hour, from the log."""
-    for event in reversed(sim.log):
-        if sim.now - event.t > BEFORE_MS:
-            break
-        d = event.data
-        if event.type == "scale" and d.get("service") == info.name and d.get("env") == info.env:
-            ago = (sim.now - event.t) // 1000
-            return (f"; it was scaled {d.get('from')} → {d.get('to')} {ago}s ago "
-                    f"({d.get('reason', '')})")
-    return ""
+    scaled = [c for c in changes(sim, {info.name}, info.env, sim.now - LOOK_BACK_MS)
+              if " was scaled " in c.text]
+    return f"; {scaled[-1].text} {(sim.now - scaled[-1].t) // 1000}s ago" if scaled else ""
 
 
 def _traffic_note(sim: Simulation, node: int, recent: dict) -> str:
