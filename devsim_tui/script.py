@@ -8,6 +8,8 @@ stops half-way through because of a typo.
 
 from __future__ import annotations
 
+from engine.text_safety import first_control_character
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +67,9 @@ def load_script(path: str | Path, spec: ScenarioSpec, duration_ms: int | None = 
 
 def parse_script(text: str, spec: ScenarioSpec, name: str = "<script>",
                  duration_ms: int | None = None) -> Script:
+    bad = first_control_character(text)
+    if bad is not None:  # a NUL or an escape sequence: not a script someone meant to write
+        raise ScriptError([f"{name}:{bad[0]}:{bad[1]}: {bad[2]}"])
     context = ParseContext.for_scenario(spec)
     steps: list[Step] = []
     problems: list[str] = []

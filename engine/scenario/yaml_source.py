@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from ..text_safety import first_control_character
+
 __all__ = ["Located", "Problem", "YamlSyntaxError", "read_yaml"]
 
 Path = tuple[str | int, ...]
@@ -89,6 +91,9 @@ def read_yaml(text: str) -> Located:
     Raises:
         YamlSyntaxError: the text is not well-formed YAML (or holds several documents).
     """
+    bad = first_control_character(text)
+    if bad is not None:
+        raise YamlSyntaxError(Problem((), bad[2], bad[0], bad[1]))
     loader = yaml.SafeLoader(text)
     try:
         try:
