@@ -13,18 +13,17 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .lexicon import VOCABULARY
+from .words import KNOWN_WORDS
 
 if TYPE_CHECKING:
     from engine import ScenarioSpec
 
     from .analysis import Token
 
-__all__ = ["NameIndex"]
+__all__ = ["NameIndex", "edit_distance", "typo_budget"]
 
 MIN_FUZZY = 4
 _NOT_A_NAME_AFTER = {"chaos", "fault", "faults", "failure"}  # "the chaos catalog"
-CUTOFF = 0.75
 _ENGINE_WORDS = {"postgres": "database", "postgresql": "database", "mysql": "database",
                  "redis": "cache", "memcached": "cache", "kafka": "queue", "rabbitmq": "queue"}
 
@@ -124,17 +123,16 @@ class NameIndex:
         squashed = {n.replace("-", ""): n for n in self.all_names()}
         if word in squashed:
             return 1, squashed[word], "exact"
-        if len(word) >= MIN_FUZZY and word not in VOCABULARY and re.fullmatch(r"[a-z][a-z0-9-]*",
+        if len(word) >= MIN_FUZZY and word not in KNOWN_WORDS and re.fullmatch(r"[a-z][a-z0-9-]*",
                                                                               word):
             close = self._near(word)
             if close:
                 return 1, close, "fuzzy"
             base, _, suffix = word.rpartition("-")
             if suffix.isdigit() and base:
-                close = difflib.get_close_matches(base, [n for n in self.kinds if n[0] == base[0]],
-                                                  n=1, cutoff=CUTOFF)
-                if close:
-                    return 1, f"{close[0]}-{suffix}", "fuzzy"
+                close = self._near(base)
+                if close in self.kinds:
+                    return 1, f"{close}-{suffix}", "fuzzy"
         return 1, None, ""
 
     def resembles(self, word: str) -> bool:
@@ -147,19 +145,51 @@ class NameIndex:
         return self._near(word) is not None
 
     def _near(self, word: str) -> str | None:
-        """The name ``word`` misspells: same first letter, close overall, and no part of a
+        """The name ``word`` misspells, if one is clearly meant: within the typos its length
+        allows (none for four letters or fewer — "cert" and "card" are words, not cart;
+        one up to seven; two beyond), strictly closer than any other name, and no part of a
         hyphenated name replaced outright ("zone-d" is not a typo of "zone-c")."""
-        pool = [n for n in self.all_names() if n[0] == word[0]]
-        for candidate in difflib.get_close_matches(word, pool, n=3, cutoff=CUTOFF):
-            parts, theirs = word.split("-"), candidate.split("-")
-            if len(parts) == len(theirs) and any(
-                    difflib.SequenceMatcher(None, a, b).ratio() < 0.6 for a, b in
-                    zip(parts, theirs, strict=True)):
-                continue
-            return candidate
-        return None
+        ranked = sorted((edit_distance(word, n), n) for n in self.all_names())
+        if not ranked:
+            return None
+        distance, candidate = ranked[0]
+        if distance == 0 or distance > typo_budget(word, candidate):
+            return None
+        if len(ranked) > 1 and ranked[1][0] == distance:
+            return None  # two names as close: not for us to choose
+        parts, theirs = word.split("-"), candidate.split("-")
+        if len(parts) == len(theirs) and any(
+                difflib.SequenceMatcher(None, a, b).ratio() < 0.6 for a, b in
+                zip(parts, theirs, strict=True)):
+            return None
+        return candidate
 
     def suggest(self, word: str, kinds: tuple[str, ...] = ()) -> list[str]:
         """Names that look like ``word`` (for 'did you mean')."""
         pool = [n for n in self.all_names() if not kinds or self.kind(n) in kinds]
         return difflib.get_close_matches(word, pool, n=3, cutoff=0.5)
+
+
+def typo_budget(word: str, name: str) -> int:
+    """How many typos a word may hold and still be read as ``name``."""
+    shortest = min(len(word), len(name))
+    return 0 if shortest <= 4 else 1 if shortest <= 8 else 2
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau–Levenshtein distance (optimal string alignment): insertions, deletions,
+    substitutions and swaps of neighbours each count one ("serach" is one from search)."""
+    if abs(len(a) - len(b)) > 2:
+        return 3  # more than any budget allows; not worth the table
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, previous2[j - 2] + 1)
+            row.append(value)
+        previous2, previous = previous, row
+    return previous[-1]

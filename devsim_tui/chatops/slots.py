@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .lexicon import FAULT_PHRASES, INSTANCE_WORDS, VOCABULARY
-from .registry import REGISTRY
+from .lexicon import INSTANCE_WORDS, VOCABULARY
+from .words import STEMS, TRIGGER_WORDS
 
 if TYPE_CHECKING:
     from .analysis import Analysis, Token
@@ -21,11 +21,6 @@ __all__ = ["TRIGGER_WORDS", "Refusal", "leftover_refusal", "component", "duratio
 
 _KIND_WORD = {"service": "service", "database": "database", "cache": "cache", "queue": "queue",
               "ext": "external dependency", "zone": "zone"}
-TRIGGER_WORDS = {w for spec in REGISTRY for p, _ in spec.triggers
-                  for w in re.findall(r"[a-z]{3,}", p)}
-TRIGGER_WORDS |= {w for phrases in FAULT_PHRASES.values() for p in phrases
-                   for w in re.findall(r"[a-z]{3,}", p)}
-_STEMS = {w[:5] for w in TRIGGER_WORDS | VOCABULARY if len(w) >= 5}  # "scaling" ~ "scale"
 _PRONOUNS = {"it", "that", "this", "them", "same", "there", "its", "again"}
 
 
@@ -42,7 +37,7 @@ def unknown_words(an: Analysis) -> list[str]:
     """Words that are neither vocabulary nor a known name: probably a name we do not have."""
     return [t.raw for t in an.tokens if t.kind == "word" and len(t.text) >= 2
             and re.fullmatch(r"[a-z][a-z0-9_-]*", t.text) and t.text not in VOCABULARY
-            and t.text not in TRIGGER_WORDS and t.text[:5] not in _STEMS]
+            and t.text not in TRIGGER_WORDS and t.text[:5] not in STEMS]
 
 
 def previous_word(an: Analysis, i: int, skip: tuple[str, ...] = ("the", "a", "an")) -> str:
