@@ -70,36 +70,47 @@ def test_assumptions_are_announced() -> None:
     assert any("'chekout' as checkout" in note for note in ctx.notes)
 
 
-def accuracy() -> dict[str, float]:
-    """Intent and exact-argument accuracy over CASES, conversations and relative scaling."""
+def accuracy(corpus: dict | None = None) -> dict[str, float]:
+    """Intent and exact-argument accuracy over a corpus's CASES and conversations, and the
+    share of its refusals refused as expected (``python tests/chatops/test_language.py
+    [corpus.py|heldout.py|blind3.py]``)."""
+    corpus = corpus or CORPUS
     total = intent_ok = exact_ok = 0
     misses = []
 
     def judge(got: dict, want: dict, text: str) -> None:
         nonlocal total, intent_ok, exact_ok
+        got = {k: v for k, v in got.items() if k != "notes"}
         total += 1
         intent_ok += got.get("intent") == want["intent"]
         exact_ok += got == want
         if got != want:
             misses.append((text, got, want))
 
-    for text, want in CORPUS["CASES"]:
+    for text, want in corpus["CASES"]:
         judge(answer(text), want, text)
-    for turns in CORPUS["CONVERSATIONS"]:
+    for turns in corpus.get("CONVERSATIONS", []):
         ctx = fresh()
         for text, want in turns:
             judge(answer(text, ctx), want, text)
-    refusals = sum(CORPUS["refusal_matches"](f, answer(t)) for t, f in CORPUS["REFUSALS"])
+    refused = [(t, f, answer(t)) for t, f in corpus["REFUSALS"]]
+    wrong = [(t, f, got) for t, f, got in refused if not CORPUS["refusal_matches"](f, got)]
     return {"cases": total, "intent": intent_ok / total, "exact": exact_ok / total,
-            "refusals": refusals / len(CORPUS["REFUSALS"]), "misses": misses}  # type: ignore
+            "refusals": 1 - len(wrong) / len(refused), "misses": misses,  # type: ignore
+            "unrefused": wrong}  # type: ignore
 
 
 if __name__ == "__main__":
-    figures = accuracy()
+    import sys
+
+    chosen = runpy.run_path(str(Path(__file__).with_name(sys.argv[1]))) if len(sys.argv) > 1 \
+        else CORPUS
+    figures = accuracy(chosen)
     for text, got, want in figures.pop("misses"):  # type: ignore[union-attr]
         print(f"MISS {text!r}\n   got  {got}\n   want {want}")
+    for text, fragment, got in figures.pop("unrefused"):  # type: ignore[union-attr]
+        print(f"NOT REFUSED {text!r} (want {fragment!r})\n   got  {got}")
     print({k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()})
-    assert isinstance(ParseError, type)
 
 
 HELDOUT = runpy.run_path(str(Path(__file__).with_name("heldout.py")))
