@@ -49,6 +49,8 @@ class Autoscaler:
         self.foresees = any(n.spec.autoscale.predictive for n in self.nodes)
         self.forecasters: dict[int, object] = {}
         self.next_sync: dict[int, int] = {n.index: n.spec.autoscale.sync for n in self.nodes}
+        # each node's policy: the scenario's, until a person changes its bounds or target
+        self.policies = {n.index: n.spec.autoscale for n in self.nodes}
 
         self.wake_at = min(self.next_sync.values(), default=0)
 
@@ -115,7 +117,7 @@ class Autoscaler:
             seen[span] = rows.astype(np.float64).mean(axis=0) if len(rows) else \
                 self.sim.world.node_metrics
         mean = seen[span][:, node].copy()
-        if info.spec.autoscale.target_p99 is not None:
+        if self.policies[info.index].target_p99 is not None:
             hist = self._window(span, lambda b, first, last: b.latency[first:last, node],
                                 lambda ring, s: ring.hist[s % ring.hist_length, node],
                                 batch, k)
@@ -147,7 +149,7 @@ class Autoscaler:
         the part of the service whose count the decision is about (``engine.deploy.sharing``):
         the load is measured over every instance, as an HPA selects every pod of a rollout,
         and the instances it needs are compared with the scope's count."""
-        world, spec = self.sim.world, info.spec.autoscale
+        world, spec = self.sim.world, self.policies[info.index]
         node = info.index
         total = int(world.inst.counts[node])
         current = total if scope is None else scope.count
@@ -223,11 +225,28 @@ class Autoscaler:
         world.emit("scale", service=info.name, env=info.env, **{"from": current, "to": desired},
                    reason=f"autoscaler {direction}{pool}: {reason}")
 
+    def set_policy(self, node: int, low: int | None, high: int | None,
+                   target_cpu: float | None) -> str | None:
+        """Change a node's bounds or CPU target (None keeps one); None, or why not."""
+        import dataclasses
+
+        spec = self.policies[node]
+        low = spec.min if low is None else low
+        high = spec.max if high is None else high
+        if low < 1 or high < low:
+            return f"the bounds must satisfy 1 ≤ min ≤ max, not min {low} and max {high}"
+        if target_cpu is not None and not 0 < target_cpu <= 1:
+            return f"a CPU target is a share above 0 and at most 100%, not {target_cpu:.0%}"
+        self.policies[node] = dataclasses.replace(
+            spec, min=low, max=high,
+            target_cpu=spec.target_cpu if target_cpu is None else target_cpu)
+        return None
+
     def _forecast(self, info, t: int) -> tuple[int, str] | None:  # noqa: ANN001
         from .forecast import TrafficForecaster
 
         node = info.index
-        spec = info.spec.autoscale
+        spec = self.policies[info.index]
         model = self.forecasters.get(node)
         if model is None:
             model = self.forecasters[node] = TrafficForecaster(spec.horizon)

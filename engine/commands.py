@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 __all__ = [
     "COMMAND_TYPES", "Abort", "Ack", "Advance", "Alerts", "Anomalies", "Autoscale", "ChaosList",
     "ChaosStop", "Command", "Deploy", "Explain", "Failover", "Help", "History", "InjectFault",
-    "Pause", "Promote", "Reply", "Restart", "Resume", "Rollback", "Scale", "Silence", "Speed",
+    "Pause", "Plan", "Promote", "Reply", "Restart", "Resume", "Rollback", "Scale", "Silence", "Speed",
     "Status",
 ]
 
@@ -76,8 +76,12 @@ class Restart(Command):
 @dataclass(frozen=True, slots=True)
 class Autoscale(Command):
     intent: ClassVar[str] = "autoscale"
+    changes_production: ClassVar[bool] = True
     service: str
-    enabled: bool = True
+    enabled: bool | None = None  # None: only the bounds or the target change
+    min: int | None = None
+    max: int | None = None
+    target_cpu: float | None = None  # percent
     env: str | None = None
 
 
@@ -96,6 +100,7 @@ class InjectFault(Command):
 @dataclass(frozen=True, slots=True)
 class ChaosStop(Command):
     intent: ClassVar[str] = "chaos_stop"
+    changes_production: ClassVar[bool] = True
     id: str | None = None
     target: str | None = None
 
@@ -171,8 +176,20 @@ class Advance(Command):
 @dataclass(frozen=True, slots=True)
 class Explain(Command):
     intent: ClassVar[str] = "explain"
-    target: str
+    target: str | None = None  # None: the whole estate
     env: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan(Command):
+    """A command asked about ("should I roll back checkout?"): what it would do, and the
+    evidence for and against, without doing it."""
+
+    intent: ClassVar[str] = "plan"
+    command: Command
+
+    def args(self) -> dict[str, Any]:
+        return {"command": self.command.to_dict()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +225,7 @@ COMMAND_TYPES: dict[str, type[Command]] = {
     cls.intent: cls for cls in (
         Deploy, Rollback, Scale, Restart, Autoscale, InjectFault, ChaosStop, ChaosList, Failover,
         Anomalies, Status, Alerts, Ack, Silence, Pause, Resume, Speed, Advance, Explain, Help,
-        Promote, Abort, History)
+        Promote, Abort, History, Plan)
 }
 
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Any
 
 from .lexicon import (
     ENVIRONMENTS,
+    VOCABULARY,
     FACTOR_WORDS,
     NUMBER_WORDS,
     PERCENT_WORDS,
@@ -25,6 +24,7 @@ from .lexicon import (
 )
 from .lexicon import TENS as _TENS
 from .names import NameIndex
+from .tokens import Analysis, Token
 
 __all__ = ["Analysis", "Token", "analyse"]
 
@@ -41,52 +41,39 @@ _FACTOR = re.compile(r"^(?:x(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)x)$")
 _COMPACT_UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86_400}
 
 
-@dataclass(slots=True)
-class Token:
-    """A word of the command: ``kind`` says what it was recognised as."""
-
-    text: str  # lower case
-    raw: str  # as typed
-    kind: str = "word"  # word, num, dur, pct, x, ver, name, zone, env, strategy, instance
-    value: Any = None
-    ms_unit: bool = False  # a time written in milliseconds (so probably a latency)
-    fuzzy: bool = False  # a name read from a near miss
-
-
-@dataclass(slots=True)
-class Analysis:
-    tokens: list[Token]
-    pattern: str  # the text with placeholders, for trigger matching
-    notes: list[str] = field(default_factory=list)
-
-    def of_kind(self, *kinds: str) -> list[tuple[int, Token]]:
-        return [(i, t) for i, t in enumerate(self.tokens) if t.kind in kinds]
-
-    def words(self) -> list[str]:
-        return [t.text for t in self.tokens if t.kind == "word"]
+_LIST_MARKER = re.compile(r"^\s*(?:(?:step|stage|item)\s*#?\d+\s*[:.)\]]?|\d+\s*[:.)\]]|[-*•>])\s+",
+                          re.I)
 
 
 def clean(text: str) -> str:
-    """Printable text only: ANSI escapes and control characters removed, unicode normalised."""
+    """Printable text only: ANSI escapes and control characters removed, unicode normalised,
+    a runbook's list marker ("Step 3:", "2.", "-") dropped."""
     text = _ANSI.sub(" ", text[: MAX_LENGTH * 2])
+    text = _LIST_MARKER.sub("", text, count=1)
     text = unicodedata.normalize("NFKC", text)
     text = text.translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"', 0x2013: "-",
                            0x2014: " - ", 0x00D7: "x"})
     return "".join(c if c.isprintable() else " " for c in text).strip()
 
 
-def analyse(text: str, names: NameIndex) -> Analysis:
-    """Tokenise, normalise numbers and quantities, and tag names."""
+def analyse(text: str, names: NameIndex, known: frozenset[str] = frozenset(),
+            stems: frozenset[str] = frozenset()) -> Analysis:
+    """Tokenise, normalise numbers and quantities, and tag names. ``known`` are the words of
+    the language (never read as names; ``stems``: their first five letters, so "scaling"
+    is known when "scale" is)."""
     cleaned = clean(text)
     raw_tokens = [m.group(0) for m in _TOKEN.finditer(cleaned)]
     tokens = [Token(r.lower().rstrip(".").strip("'"), r.rstrip(".").strip("'"))
               for r in raw_tokens]
     tokens = [t for t in tokens if t.text]
     tokens = _possessives(tokens, names)
-    tokens = _split_joined(tokens, names)
+    tokens = _split_joined(tokens, names, known)
     tokens = _number_words(tokens)
     tokens = _quantities(tokens)
     notes: list[str] = []
+    for t in tokens:
+        t.known = t.text in known or (5 <= len(t.text) <= 11 and t.text.isalpha()
+                                      and t.text[:5] in stems)
     tokens = names.tag(tokens, notes)
     for t in tokens:
         if t.kind == "word":
@@ -122,15 +109,18 @@ def _possessives(tokens: list[Token], names: NameIndex) -> list[Token]:
 _KEEP_HYPHEN = set(STRATEGIES) | set(ENVIRONMENTS) | {"fast-forward", "un-pause", "auto-scale"}
 
 
-def _split_joined(tokens: list[Token], names: NameIndex) -> list[Token]:
-    """``10-minute`` → ``10 minute``; ``crash-loop`` → ``crash loop`` (names stay whole)."""
+def _split_joined(tokens: list[Token], names: NameIndex, known: frozenset[str]) -> list[Token]:
+    """``10-minute`` → ``10 minute``; ``crash-loop`` → ``crash loop``. Only words made of
+    known words are split: names and other identifiers ("checkout-high-latency",
+    "payments-db") stay whole."""
     from engine.faults import fault_names
 
     keep = _KEEP_HYPHEN | set(fault_names())
     out: list[Token] = []
     for t in tokens:
         if "-" in t.text and re.fullmatch(r"[a-z]+(?:-[a-z]+)+", t.text) and t.text not in keep \
-                and not names.resembles(t.text):
+                and not names.resembles(t.text) and all(
+                    part in known or part in VOCABULARY for part in t.text.split("-")):
             out += [Token(part, part) for part in t.text.split("-")]
             continue
         m = re.match(r"^(\d+(?:\.\d+)?)-?([a-z]+)$", t.text)

@@ -1,12 +1,12 @@
 """One small function per intent: fill its arguments from the analysed text.
 
-``BUILDERS`` maps an intent to its function; the parser looks it up, no chain of conditions.
+The registry names each command's function (``CommandSpec.build``); the parser calls the
+winner's, no chain of conditions.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from engine.commands import (
@@ -26,6 +26,7 @@ from engine.commands import (
     History,
     InjectFault,
     Pause,
+    Plan,
     Promote,
     Restart,
     Resume,
@@ -39,7 +40,6 @@ from engine.commands import (
 from .faults import detect_fault
 from .lexicon import ALERT_STATES, INSTANCE_WORDS, SWITCH, VOCABULARY
 from .slots import (
-    TRIGGER_WORDS,
     Refusal,
     component,
     count_of,
@@ -54,12 +54,11 @@ from .slots import (
 )
 
 if TYPE_CHECKING:
-    from .analysis import Analysis
+    from .tokens import Analysis
     from .context import ParseContext
 
-__all__ = ["BUILDERS"]
+__all__ = ["abort", "ack", "advance", "alerts", "anomalies", "autoscale", "chaos", "chaos_list", "chaos_stop", "deploy", "explain", "failover", "help_", "history", "pause", "plan", "promote", "restart", "resume", "rollback", "scale", "silence", "speed", "status"]
 
-Builder = Callable[["Analysis", "ParseContext"], Command]
 SERVICE_KINDS = ("service",)
 ANY = ("service", "database", "cache", "queue", "ext", "zone")
 _FOR = {"for", "during", "lasting", "over", "next"}
@@ -94,7 +93,7 @@ def deploy(an: Analysis, ctx: ParseContext) -> Command:
         raise Refusal(f"a canary weight is a percentage of traffic, above 0 and at most 100, "
                       f"not {weight:g}%", [f"deploy {service} {version} as a canary at 10%"])
     leftover_refusal(an, ctx)
-    return Deploy(service, version, env_of(an), strategy, _num(weight))
+    return Deploy(service, version, env_of(an, ctx), strategy, _num(weight))
 
 
 def rollback(an: Analysis, ctx: ParseContext) -> Command:
@@ -105,7 +104,7 @@ def rollback(an: Analysis, ctx: ParseContext) -> Command:
             "the", "undo", "of"):
         version = str(an.tokens[versions[0]].value)  # "rollback cart 3.2.9": the target
     leftover_refusal(an, ctx)
-    return Rollback(service, version, env_of(an))
+    return Rollback(service, version, env_of(an, ctx))
 
 
 def scale(an: Analysis, ctx: ParseContext) -> Command:
@@ -132,7 +131,7 @@ def scale(an: Analysis, ctx: ParseContext) -> Command:
     if relative is not None and re.search(r"\bscale (?:<name> )?in\b", an.pattern):
         relative = -abs(relative)  # "scale in" is scaling down, "scale out" up
     if relative is not None:
-        current = ctx.names.replicas.get(service, 0)
+        current = ctx.names.replicas_in(service, env_of(an, ctx))
         replicas = current + relative
         ctx.notes.append(f"{service} runs {current}; {relative:+d} makes {replicas}")
     elif target is not None:
@@ -146,28 +145,50 @@ def scale(an: Analysis, ctx: ParseContext) -> Command:
     if not float(replicas).is_integer():
         raise Refusal(f"cannot run {replicas:g} instances: use a whole number",
                       [f"scale {service} to {int(replicas)}"])
-    return Scale(service, int(replicas), env_of(an))
+    return Scale(service, int(replicas), env_of(an, ctx))
 
 
 def restart(an: Analysis, ctx: ParseContext) -> Command:
     instance = next((t.value[0] for t in an.tokens if t.kind == "instance"), None)
     service = instance.rsplit("-", 1)[0] if instance else _service(an, ctx, "restart checkout")
-    return Restart(service, instance, env_of(an))  # type: ignore[arg-type]
+    return Restart(service, instance, env_of(an, ctx))  # type: ignore[arg-type]
 
 
 def autoscale(an: Analysis, ctx: ParseContext) -> Command:
+    """On or off, and the bounds and CPU target when given: 'min 2 max 10 cpu 70%',
+    'between 2 and 8 replicas', 'target cpu 60 percent'."""
     service = _service(an, ctx, "autoscale web on")
     words = [t.text for t in an.tokens]
     switch = next((SWITCH[w] for w in words if w in SWITCH and w not in ("start", "stop")), None)
-    if switch is None:
+    low = high = cpu = None
+    for i, t in enumerate(an.tokens):
+        before = previous_word(an, i)
+        if t.kind == "num" and before in ("min", "minimum", "least", "floor"):
+            low = int(t.value)
+        elif t.kind == "num" and before in ("max", "maximum", "most", "ceiling", "cap"):
+            high = int(t.value)
+        elif t.kind == "num" and before == "between" and i + 2 < len(an.tokens) and \
+                an.tokens[i + 1].text in ("and", "to") and an.tokens[i + 2].kind == "num":
+            low, high = int(t.value), int(an.tokens[i + 2].value)
+        elif t.kind in ("pct", "num") and (before in ("cpu", "target", "at") or
+                                           "cpu" in words[max(0, i - 3):i]):
+            if t.kind == "pct" or before in ("cpu", "target"):
+                cpu = float(t.value)
+    if switch is None and low is None and high is None and cpu is None:
         switch = not ({"stop", "disable", "no"} & set(words))
-    return Autoscale(service, switch, env_of(an))  # type: ignore[arg-type]
+    if low is not None and high is not None and low > high:
+        raise Refusal(f"min {low} is above max {high}: the autoscaler needs min ≤ max",
+                      [f"autoscale {service} min {high} max {low}"])
+    if cpu is not None and not 0 < cpu <= 100:
+        raise Refusal(f"a CPU target is a percentage above 0 and at most 100, not {cpu:g}",
+                      [f"autoscale {service} cpu 70%"])
+    return Autoscale(service, switch, low, high, _num(cpu), env_of(an, ctx))  # type: ignore[arg-type]
 
 
 def failover(an: Analysis, ctx: ParseContext) -> Command:
     database = component(an, ctx, ("database",), role="database", required=True,
                          example="fail over orders-db")
-    return Failover(database, env_of(an))  # type: ignore[arg-type]
+    return Failover(database, env_of(an, ctx))  # type: ignore[arg-type]
 
 
 def chaos(an: Analysis, ctx: ParseContext) -> Command:
@@ -214,6 +235,10 @@ def chaos_stop(an: Analysis, ctx: ParseContext) -> Command:
         hit = number(an, near={"experiment", "chaos", "fault", "id", "number", "injection"})
         ident = str(int(hit[1])) if hit else None
     target = component(an, ctx, ANY, role="target", required=False, example="stop chaos on search")
+    if ident is None and target is None and ctx.last_fault_target and (
+            _pronoun(an) or ctx.last_intent == "chaos" and "all" not in an.pattern.split()):
+        target = ctx.last_fault_target  # "stop it", "enough": the fault just injected
+        ctx.notes.append(f"assuming the fault on {target} from the previous command")
     return ChaosStop(ident, target)
 
 
@@ -226,13 +251,13 @@ def anomalies(an: Analysis, ctx: ParseContext) -> Command:
 
 def status(an: Analysis, ctx: ParseContext) -> Command:
     target = component(an, ctx, ANY, role="component", required=False, example="status checkout")
-    return Status(target, env_of(an))
+    return Status(target, env_of(an, ctx))
 
 
 def explain(an: Analysis, ctx: ParseContext) -> Command:
-    target = component(an, ctx, ANY, role="component", required=True,
+    target = component(an, ctx, ANY, role="component", required=False,
                        example="why is checkout slow?")
-    return Explain(target, env_of(an))  # type: ignore[arg-type]
+    return Explain(target, env_of(an, ctx))
 
 
 def alerts(an: Analysis, ctx: ParseContext) -> Command:
@@ -245,12 +270,13 @@ def alerts(an: Analysis, ctx: ParseContext) -> Command:
 
 def _alert_name(an: Analysis, ctx: ParseContext, example: str) -> str:
     raws = [t.raw for t in an.tokens if t.kind in ("word", "name")]
+    known = {t.raw for t in an.tokens if t.known}
     for raw in raws:
         for known in ctx.names.alerts:
             if raw.lower() == known.lower():
                 return known
     for raw in raws:  # CamelCase or snake_case identifiers are alert names
-        if raw.lower() in VOCABULARY or raw.lower() in TRIGGER_WORDS:
+        if raw.lower() in VOCABULARY or raw in known:
             continue
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9_:-]*", raw) and (
                 re.search(r"[a-z][A-Z]", raw) or "_" in raw or raw[0].isupper() and len(raw) > 3
@@ -317,34 +343,65 @@ def advance(an: Analysis, ctx: ParseContext) -> Command:
 
 def help_(an: Analysis, ctx: ParseContext) -> Command:
     """The topic is the command the rest of the question is about ('help with deploys')."""
-    from .parser import score_intents
-    from .registry import REGISTRY
-
-    pattern = re.sub(r"\bhelp\b|\bhow (?:do|can|should) i\b|\bhow to\b|\bcommands?\b|"
-                     r"\busage\b|\bexamples?\b", " ", an.pattern)
-    scores = {k: v for k, v in score_intents(pattern).items() if v >= 3 and k != "help"}
+    pattern = re.sub(r"\bhelp\b|^(?:\?|h)(?=\s|$)|\bhow (?:do|can|should) i\b|\bhow to\b|"
+                     r"\bcommands?\b|\busage\b|\bexamples?\b", " ", an.pattern)
+    if ctx.scores is None:
+        return Help(None)
+    scores = {k: v for k, v in ctx.scores(pattern).items() if v >= 3 and k not in ("help", "plan")}
     if scores:
         return Help(max(scores, key=scores.__getitem__))
     for t in an.tokens:  # by word stem: "scaling" → scale, "deploys" → deploy
         if t.kind == "word" and len(t.text) >= 4 and t.text not in ("help", "with", "please"):
-            for spec in REGISTRY:
-                stems = [spec.intent, *spec.synonyms]
-                if spec.intent != "help" and any(s[:4] == t.text[:4] for s in stems if len(s) >= 4):
-                    return Help(spec.intent)
+            intent = ctx.stem_intent(t.text) if ctx.stem_intent else None
+            if intent:
+                return Help(intent)
     return Help(None)
 
 
-BUILDERS: dict[str, Builder] = {
-    "deploy": deploy, "rollback": rollback, "scale": scale, "restart": restart,
-    "autoscale": autoscale, "failover": failover, "chaos": chaos, "chaos_stop": chaos_stop,
-    "chaos_list": lambda an, ctx: ChaosList(), "anomalies": anomalies, "status": status,
-    "explain": explain, "alerts": alerts, "ack": ack, "silence": silence,
-    "pause": lambda an, ctx: Pause(), "resume": lambda an, ctx: Resume(), "speed": speed,
-    "advance": advance, "help": help_,
-    "promote": lambda an, ctx: Promote(_service(an, ctx, "promote checkout"), env_of(an)),
-    "abort": lambda an, ctx: Abort(_service(an, ctx, "abort checkout"), env_of(an)),
-    "history": lambda an, ctx: History(_service(an, ctx, "history checkout"), env_of(an)),
-}
+def chaos_list(an: Analysis, ctx: ParseContext) -> Command:
+    return ChaosList()
+
+
+def pause(an: Analysis, ctx: ParseContext) -> Command:
+    return Pause()
+
+
+def resume(an: Analysis, ctx: ParseContext) -> Command:
+    return Resume()
+
+
+def promote(an: Analysis, ctx: ParseContext) -> Command:
+    service = _service(an, ctx, "promote checkout")
+    return Promote(service, env_of(an, ctx))  # type: ignore[arg-type]
+
+
+def abort(an: Analysis, ctx: ParseContext) -> Command:
+    service = _service(an, ctx, "abort checkout")
+    return Abort(service, env_of(an, ctx))  # type: ignore[arg-type]
+
+
+def history(an: Analysis, ctx: ParseContext) -> Command:
+    service = _service(an, ctx, "history checkout")
+    return History(service, env_of(an, ctx))  # type: ignore[arg-type]
+
+
+_ASKING = re.compile(r"\b(?:should|shall|ought|is it|would it|do (?:i|we) need|what (?:would|"
+                     r"will) happen if|what if)\b.*?\b(?:i|we|to|if)\b")
+
+
+def plan(an: Analysis, ctx: ParseContext) -> Command:
+    """A command asked about: the rest of the question, read as the command it names. One
+    that changes nothing is simply answered."""
+    words = an.pattern.split()
+    match = _ASKING.search(an.pattern)
+    start = len(an.pattern[: match.end()].split()) if match else 0
+    rest = " ".join(t.raw for t in an.tokens[start:]).strip(" ?")
+    if not rest or ctx.reparse is None:
+        raise Refusal("should you what? e.g. 'should I roll back checkout?'",
+                      ["should I roll back checkout?"])
+    inner = ctx.reparse(rest)
+    del words
+    return Plan(inner) if inner.changes_production else inner
 
 
 def _pronoun(an: Analysis) -> bool:

@@ -8,6 +8,7 @@ from .analysis import analyse
 from .names import NameIndex
 from .parser import score_intents
 from .registry import REGISTRY
+from .words import KNOWN_WORDS, STEMS
 
 __all__ = ["complete", "vocabulary"]
 
@@ -50,7 +51,7 @@ def complete(text: str, names: NameIndex, limit: int = 12) -> list[str]:
 def _wanted_kinds(head: str, names: NameIndex) -> tuple[str, ...]:
     if not head.strip():
         return ()
-    scores = score_intents(analyse(head, names).pattern)
+    scores = score_intents(analyse(head, names, KNOWN_WORDS, STEMS).pattern)
     if not scores:
         return ()
     return _WANTS.get(max(scores, key=scores.__getitem__), ())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,11 +27,20 @@ class ParseContext:
 
     names: NameIndex
     last_target: str | None = None
+    last_env: str | None = None  # the environment the last subject was in, when one was named
     last_intent: str | None = None
     last_alert: str | None = None
+    last_fault_target: str | None = None
     versions: dict[str, str] = field(default_factory=dict)  # service -> last version named
     speed: float = 1.0
     notes: list[str] = field(default_factory=list)
+    # set while one command is parsed: the environment that came with a subject from context
+    assumed_env: str | None = None
+    # hooks the parser provides to builders that need the language as a whole (a question
+    # reads the command inside it; help finds the command a topic names)
+    reparse: Callable[[str], Command] | None = None
+    scores: Callable[[str], dict[str, float]] | None = None
+    stem_intent: Callable[[str], str | None] | None = None
 
     @classmethod
     def for_scenario(cls, spec: ScenarioSpec, alerts: list[str] | None = None) -> ParseContext:
@@ -39,7 +49,11 @@ class ParseContext:
     def remember(self, command: Command) -> None:
         """Carry the command's subject into the next one ('roll it back')."""
         args = command.args()
+        if command.intent == "plan":  # a question about a command sets its subject too
+            args = args["command"]["args"]
         self.last_intent = command.intent
+        if command.intent == "chaos" and isinstance(args.get("target"), str):
+            self.last_fault_target = args["target"]
         if isinstance(args.get("alert"), str):
             self.last_alert = args["alert"]
         if isinstance(args.get("version"), str) and isinstance(args.get("service"), str):
@@ -48,4 +62,5 @@ class ParseContext:
             value = args.get(key)
             if isinstance(value, str) and self.names.kind(value) is not None:
                 self.last_target = value
+                self.last_env = args.get("env") if isinstance(args.get("env"), str) else None
                 return

@@ -16,7 +16,7 @@ from .lexicon import FAULT_PHRASES
 from .slots import Refusal, component, unknown_words
 
 if TYPE_CHECKING:
-    from .analysis import Analysis
+    from .tokens import Analysis
     from .context import ParseContext
 
 __all__ = ["detect_fault"]

@@ -114,6 +114,14 @@ FILLER = {
     "not", "don't", "dont", "before", "after", "when", "while", "where", "here", "if", "or",
     "but", "else", "only", "every", "each", "other", "another", "both", "either", "half",
     "quarter", "minute", "hour", "second", "day", "check", "status", "state", "doing",
+    # the words of asking and of runbooks, that carry no part of a command
+    "mind", "turn", "between", "target", "next", "step", "svc", "build", "weight",
+    "number", "initiate", "perform", "execute", "apply", "whole", "entire", "today",
+    "increase", "decrease", "reduce", "shall", "should", "ought", "safe", "wise", "idea",
+    "good", "happen", "would", "need", "have", "has", "had", "was", "were", "been", "am",
+    "i'm", "im", "we're", "you're", "it's", "that's", "there's", "sorry", "hopefully",
+    "work", "works", "sure", "think", "guess", "overall", "general", "global", "full",
+    "fire", "burning", "melting", "exploding", "wtf", "hell", "world", "today", "lately",
 }
 
 # words that never count as a misspelt component name

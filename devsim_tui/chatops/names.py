@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .words import KNOWN_WORDS
+from .lexicon import VOCABULARY
 
 if TYPE_CHECKING:
     from engine import ScenarioSpec
 
-    from .analysis import Token
+    from .tokens import Token
 
 __all__ = ["NameIndex", "edit_distance", "typo_budget"]
 
@@ -39,6 +39,8 @@ class NameIndex:
     engines: dict[str, str] = field(default_factory=dict)  # engine word -> component
     entry: list[str] = field(default_factory=list)  # where traffic enters
     envs: list[str] = field(default_factory=list)
+    env_replicas: dict[tuple[str, str], int] = field(default_factory=dict)
+    generic: dict[str, str] = field(default_factory=dict)  # "cache" -> the only cache
 
     @classmethod
     def from_scenario(cls, spec: ScenarioSpec, alerts: list[str] | None = None) -> NameIndex:
@@ -60,8 +62,28 @@ class NameIndex:
         called = {c for s in spec.services.values() for c in s.calls}
         entry = list(spec.traffic.entry) or [n for n, s in spec.services.items()
                                              if n not in called and not s.consumes]
+        env_replicas = {}
+        for env_name, env in spec.environments.items():
+            for name, service in spec.services.items():
+                override = env.overrides.get(name)
+                count = override.replicas if override is not None and override.replicas \
+                    is not None else env.replicas if env.replicas is not None \
+                    else service.replicas
+                env_replicas[(name, env_name)] = count
+        generic = {}
+        for words, table in ((("cache",), spec.caches), (("queue", "topic"), spec.queues),
+                             (("db", "database"), spec.databases)):
+            if len(table) == 1:
+                generic.update(dict.fromkeys(words, next(iter(table))))
         return cls(kinds, list(spec.zones), list(alerts or []), replicas, unique, entry,
-                   list(spec.environments))
+                   list(spec.environments), env_replicas, generic)
+
+    def replicas_in(self, service: str, env: str | None) -> int:
+        """How many instances a service is declared with in an environment (the first, the
+        primary one, when none is named)."""
+        if env is None or (self.envs and env == self.envs[0]):
+            return self.replicas.get(service, 0)  # (kept live by the session)
+        return self.env_replicas.get((service, env), self.replicas.get(service, 0))
 
     def all_names(self) -> list[str]:
         return [*self.kinds, *self.zones]
@@ -91,6 +113,8 @@ class NameIndex:
             token.raw, token.text = raw, name
             if how == "fuzzy":
                 notes.append(f"read {raw!r} as {name}")
+            elif how == "generic":
+                notes.append(f"'the {raw}' is {name}, the only one")
             out.append(token)
             i += width
         return out
@@ -116,6 +140,9 @@ class NameIndex:
         word = words[0]
         if word in self.kinds or word in self.zones:
             return 1, word, "exact"
+        if word in self.generic and i and tokens[i - 1].text == "the" and (
+                i + 1 >= len(tokens) or tokens[i + 1].kind != "name"):
+            return 1, self.generic[word], "generic"  # "the cache": the only one there is
         if self._is_instance(word):
             return 1, word, "exact"
         if word in self.engines:
@@ -123,7 +150,7 @@ class NameIndex:
         squashed = {n.replace("-", ""): n for n in self.all_names()}
         if word in squashed:
             return 1, squashed[word], "exact"
-        if len(word) >= MIN_FUZZY and word not in KNOWN_WORDS and re.fullmatch(r"[a-z][a-z0-9-]*",
+        if len(word) >= MIN_FUZZY and not tokens[i].known and word not in VOCABULARY and re.fullmatch(r"[a-z][a-z0-9-]*",
                                                                               word):
             close = self._near(word)
             if close:

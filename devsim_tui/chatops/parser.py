@@ -16,21 +16,22 @@ from typing import Any
 
 from engine.commands import Command
 
-from .analysis import MAX_LENGTH, analyse
-from .builders import BUILDERS
+from .analysis import MAX_LENGTH, analyse, clean
 from .context import ParseContext
 from .lexicon import FAULT_PHRASES
 from .registry import REGISTRY
-from .slots import Refusal
+from .safety import (
+    check_leftovers, check_negation, check_one_command, commanding, misspelt_verb,
+)
+from .slots import Refusal, unknown_words
+from .tokens import Analysis
+from .words import KNOWN_WORDS, STEMS
 
 __all__ = ["ParseError", "parse", "score_intents"]
 
+_SPECS = {spec.intent: spec for spec in REGISTRY}
 _TRIGGERS = [(spec.intent, spec.compiled()) for spec in REGISTRY]
-# on equal scores the earlier intent wins: the more specific request before the general one
-_PRIORITY = ["chaos_stop", "chaos_list", "explain", "help", "ack", "silence", "failover",
-             "abort", "promote", "history", "rollback", "deploy", "restart", "autoscale",
-             "scale", "anomalies", "alerts", "advance", "speed", "pause", "resume", "chaos",
-             "status"]
+_FOLLOWS = [(spec.intent, spec.compiled_follows()) for spec in REGISTRY if spec.follows]
 _EXAMPLES = {spec.intent: spec.examples[0] for spec in REGISTRY}
 _ELLIPSIS = {"and", "also", "same", "what", "how", "then", "now", "plus"}
 
@@ -46,19 +47,39 @@ class ParseError:
         return {"error": self.message, "suggestions": list(self.suggestions)}
 
 
-def score_intents(pattern: str) -> dict[str, float]:
-    """How strongly each intent's triggers appear in a placeholder pattern."""
+def score_intents(pattern: str, last_intent: str | None = None) -> dict[str, float]:
+    """How strongly each intent's triggers appear in a placeholder pattern; phrases that
+    mean a command only after another ("stop it") count when ``last_intent`` is one."""
     scores: dict[str, float] = {}
     for intent, triggers in _TRIGGERS:
         hits = [w for regex, w in triggers if regex.search(pattern)]
         if hits:
             scores[intent] = max(hits) + 0.25 * (len(hits) - 1)
+    if last_intent is not None:
+        for intent, follows in _FOLLOWS:
+            for regex, after, weight in follows:
+                if last_intent in after and regex.search(pattern):
+                    scores[intent] = max(scores.get(intent, 0.0), weight)
     return scores
+
+
+def _stem_intent(word: str) -> str | None:
+    """The command a word names by its stem ("scaling" → scale, "deploys" → deploy)."""
+    for spec in REGISTRY:
+        stems = [spec.intent, *spec.synonyms]
+        if spec.intent not in ("help", "plan") and any(
+                s[:4] == word[:4] for s in stems if len(s) >= 4):
+            return spec.intent
+    return None
 
 
 def parse(text: str, context: ParseContext) -> Command | ParseError:
     """Understand one command. Never raises; ``context.notes`` says what was assumed."""
     context.notes = []
+    context.assumed_env = None
+    context.scores = score_intents
+    context.stem_intent = _stem_intent
+    context.reparse = lambda inner: _inner(inner, context)
     try:
         result = _parse(text, context)
     except Refusal as refusal:
@@ -71,21 +92,47 @@ def parse(text: str, context: ParseContext) -> Command | ParseError:
     return result
 
 
+def _inner(text: str, ctx: ParseContext) -> Command:
+    """The command inside a question ("should I <roll back checkout>?")."""
+    result = _parse(text, ctx)
+    if isinstance(result, ParseError):
+        raise Refusal(result.message, list(result.suggestions))
+    return result
+
+
 def _parse(text: str, ctx: ParseContext) -> Command | ParseError:
     if len(text) > MAX_LENGTH:
         return ParseError(f"that is {len(text)} characters; a command is a line, at most "
                           f"{MAX_LENGTH}", ("help",))
-    an = analyse(text, ctx.names)
+    check_one_command(text)
+    an = analyse(text, ctx.names, KNOWN_WORDS, STEMS)
     ctx.notes.extend(an.notes)
     if not an.tokens:
         return ParseError("type a command, e.g. 'status' or 'deploy checkout 2.5.0'",
                           ("status", "help", "deploy checkout 2.5.0"))
-    scores = score_intents(an.pattern)
+    scores = score_intents(an.pattern, ctx.last_intent)
     _nudge(scores, an)
+    if not scores or max(scores.values()) < 4:
+        typo = misspelt_verb(an)
+        if typo is not None:
+            raise typo
     if not scores:
         return _fallback(an, ctx)
-    best = max(scores, key=lambda i: (scores[i], -_PRIORITY.index(i)))
-    return BUILDERS[best](an, ctx)
+    spec = _SPECS[max(scores, key=lambda i: (scores[i], -_SPECS[i].precedence))]
+    check_negation(an, spec)
+    assert spec.build is not None
+    command = spec.build(an, ctx)
+    built = _SPECS[command.intent]
+    sentences = _SENTENCE.split(clean(text))
+    if len(sentences) > 1:  # leave out sentences that are comment, not command
+        parts = commanding([analyse(s, ctx.names, KNOWN_WORDS, STEMS) for s in sentences],
+                           built)
+        an = Analysis([t for p in parts for t in p.tokens], " ".join(p.pattern for p in parts))
+    check_leftovers(an, built)
+    return command
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z])")
 
 
 def _nudge(scores: dict[str, float], an: Any) -> None:
@@ -110,6 +157,8 @@ def _nudge(scores: dict[str, float], an: Any) -> None:
         scores["chaos_stop"] += 1
     if _HOW_TO.search(an.pattern) and "help" in scores:
         scores["help"] += 3  # "how do I silence an alert?" asks for help, not a silence
+    if "speed" in scores and "chaos" in scores and not name_kinds:
+        del scores["chaos"]  # "slow down" with nothing to slow down is about the clock
 
 
 _HOW_TO = re.compile(r"\bhow (?:do|can|should|would) (?:i|we|you)\b|\bhow to\b")
@@ -127,10 +176,16 @@ def _fallback(an: Any, ctx: ParseContext) -> Command | ParseError:
 
     named = [t for t in an.tokens if t.kind in ("name", "instance")]
     words = [t for t in an.tokens if t.kind == "word" and t.text not in ("please", "the", "?")]
-    if ctx.last_intent and named and an.tokens[0].text in _ELLIPSIS:
+    if ctx.last_intent and named and an.tokens[0].text in _ELLIPSIS and \
+            _SPECS[ctx.last_intent].build is not None:
         # "and checkout-2", "what about payments": the previous request, another subject
         ctx.notes.append(f"same as before ({ctx.last_intent})")
-        return BUILDERS[ctx.last_intent](an, ctx)
+        return _SPECS[ctx.last_intent].build(an, ctx)  # type: ignore[misc]
+    unknown = unknown_words(an)
+    if unknown:  # "status frontend" without a verb: a name we do not have
+        close = ctx.names.suggest(unknown[0].lower())
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return ParseError(f"I don't know {unknown[0]!r}{hint}", tuple(close[:2]) + ("help",))
     if named and len(words) <= 2:
         name = named[0].value[0]
         return Status(name.rsplit("-", 1)[0] if named[0].kind == "instance" else name)

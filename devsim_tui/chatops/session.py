@@ -74,4 +74,6 @@ class ChatSession:
         for info in world.topo.nodes:
             if info.env == primary and info.name in names.replicas:
                 names.replicas[info.name] = int(world.inst.counts[info.index])
+            elif (info.name, info.env) in names.env_replicas:
+                names.env_replicas[(info.name, info.env)] = int(world.inst.counts[info.index])
         self.context.speed = self.sim.speed

@@ -10,13 +10,12 @@ import re
 from typing import TYPE_CHECKING
 
 from .lexicon import INSTANCE_WORDS, VOCABULARY
-from .words import STEMS, TRIGGER_WORDS
 
 if TYPE_CHECKING:
-    from .analysis import Analysis, Token
+    from .tokens import Analysis, Token
     from .context import ParseContext
 
-__all__ = ["TRIGGER_WORDS", "Refusal", "leftover_refusal", "component", "durations", "env_of", "number", "previous_word",
+__all__ = ["Refusal", "leftover_refusal", "component", "durations", "env_of", "number", "previous_word",
            "unknown_words", "version_of"]
 
 _KIND_WORD = {"service": "service", "database": "database", "cache": "cache", "queue": "queue",
@@ -37,7 +36,7 @@ def unknown_words(an: Analysis) -> list[str]:
     """Words that are neither vocabulary nor a known name: probably a name we do not have."""
     return [t.raw for t in an.tokens if t.kind == "word" and len(t.text) >= 2
             and re.fullmatch(r"[a-z][a-z0-9_-]*", t.text) and t.text not in VOCABULARY
-            and t.text not in TRIGGER_WORDS and t.text[:5] not in STEMS]
+            and not t.known]
 
 
 def previous_word(an: Analysis, i: int, skip: tuple[str, ...] = ("the", "a", "an")) -> str:
@@ -64,6 +63,8 @@ def component(an: Analysis, ctx: ParseContext, kinds: tuple[str, ...], *, role: 
         if kind == "instance":
             name, kind = name.rsplit("-", 1)[0], ctx.names.kind(name.rsplit("-", 1)[0])
         if not kinds or kind in kinds:
+            if name == ctx.last_target:  # the same subject again: the same environment
+                ctx.assumed_env = ctx.last_env
             return name
     if names:
         name, kind = names[0].value
@@ -72,11 +73,7 @@ def component(an: Analysis, ctx: ParseContext, kinds: tuple[str, ...], *, role: 
         raise Refusal(f"{name} is a {_KIND_WORD.get(kind, kind)}, not a {role}{listed}",
                       [example])
     unknown = unknown_words(an)
-    if unknown and not required:  # an unknown name where a name goes: "status of frontend"
-        slot = [w for i, w in _unknown_positions(an) if previous_word(an, i) in _SLOT_WORDS]
-        if slot:
-            unknown, required = slot, True
-    if unknown and required and not _says_pronoun(an):
+    if unknown and not _says_pronoun(an):  # a name we do not have: never "everything"
         word = unknown[0]
         close = ctx.names.suggest(word.lower(), kinds)
         hint = f"; did you mean {close[0]}?" if close else ""
@@ -86,7 +83,9 @@ def component(an: Analysis, ctx: ParseContext, kinds: tuple[str, ...], *, role: 
     last = ctx.last_target
     if last is not None and (not kinds or ctx.names.kind(last) in kinds):
         if required or _says_pronoun(an):
-            ctx.notes.append(f"assuming {last} from the previous command")
+            ctx.assumed_env = ctx.last_env
+            where = f" in {ctx.last_env}" if ctx.last_env and env_of(an) is None else ""
+            ctx.notes.append(f"assuming {last}{where} from the previous command")
             return last
     if required:
         raise Refusal(f"which {role}? e.g. '{example}'", [example])
@@ -119,11 +118,13 @@ def _says_pronoun(an: Analysis) -> bool:
     return any(t.text in _PRONOUNS for t in an.tokens)
 
 
-def env_of(an: Analysis) -> str | None:
+def env_of(an: Analysis, ctx: ParseContext | None = None) -> str | None:
+    """The environment the text names, else the one its subject came with from the previous
+    command ("roll it back" after a staging deploy is staging's)."""
     for t in an.tokens:
         if t.kind == "env":
             return str(t.value)
-    return None
+    return ctx.assumed_env if ctx is not None else None
 
 
 def version_of(an: Analysis, *, after: tuple[str, ...] = ()) -> str | None:

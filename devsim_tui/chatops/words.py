@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import re
 
+from engine.faults import fault_names
+
 from .lexicon import FAULT_PHRASES, VOCABULARY
 from .registry import REGISTRY
 
 __all__ = ["COMMAND_WORDS", "KNOWN_WORDS", "STEMS", "TRIGGER_WORDS"]
 
 TRIGGER_WORDS = frozenset({w for spec in REGISTRY for p, _ in spec.triggers
-                           for w in re.findall(r"[a-z]{3,}", p)}
+                           for w in re.findall(r"[a-z]{2,}", p)}
                           | {w for phrases in FAULT_PHRASES.values() for p in phrases
                              for w in re.findall(r"[a-z]{3,}", p)})
-KNOWN_WORDS = frozenset(TRIGGER_WORDS | VOCABULARY)
+KNOWN_WORDS = frozenset(TRIGGER_WORDS | VOCABULARY | set(fault_names()))
 STEMS = frozenset(w[:5] for w in KNOWN_WORDS if len(w) >= 5)  # "scaling" ~ "scale"
 # the words that name a command (its intent, synonyms, and single-word triggers), for
 # "did you mean 'scale'?" when a verb is misspelt

@@ -35,8 +35,7 @@ def deploy(sim: Simulation, cmd: Deploy) -> Reply:
     result = sim.deploys.start(info.index, cmd.version, strategy, weight)
     if isinstance(result, str):
         return Reply(False, result)
-    where = "" if info.env == sim.spec.primary_environment else f" in {info.env}"
-    return Reply(True, f"deploying {cmd.service} {result.from_version} → {cmd.version}{where} "
+    return Reply(True, f"deploying {cmd.service} {result.from_version} → {cmd.version} "
                        f"({_plan(result, info.spec.delivery.pause)})",
                  {"service": cmd.service, "version": cmd.version, "strategy": strategy})
 

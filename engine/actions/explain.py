@@ -42,14 +42,40 @@ NOW_MS, BEFORE_MS, GAP_MS = 60_000, 15 * 60_000, 3 * 60_000
 
 @handles(Explain)
 def explain(sim: Simulation, cmd: Explain) -> Reply:
+    if cmd.target is None:
+        from .explain_estate import explain_estate
+
+        return explain_estate(sim, cmd.env)
     info = find_node(sim, cmd.target, cmd.env)
     if isinstance(info, Reply):
         return info
-    world, node = sim.world, info.index
+    node = info.index
     recent = sim.metrics.recent(NOW_MS, sim.now)
     base = _baseline_p99(sim)
+    found = diagnose(sim, node, recent, base)
+    if found is not None:
+        message, data = found
+        return Reply(True, message, data)
+    err = float(recent["error_rate"][node])
+    f = _figures(sim, node, recent)
+    change = _recent_rollout(sim, node, "errors")
+    if change:  # a small canary can fail a lot before the whole service shows it
+        return Reply(True, f"{info.name} fails {err:.2%} of requests overall, but {change}",
+                     {"target": info.name, "cause": info.name, "path": [info.name],
+                      "confidence": "likely", "evidence": change})
+    usual = f" (earlier {base[node] * 1000:.0f} ms)" if base[node] > 0 else ""
+    return Reply(True, f"{info.name} looks healthy: errors {f['error_rate']:.2%}, p99 "
+                       f"{f['p99_ms']:.0f} ms{usual}, {f['ready']}/{f['desired']} ready",
+                 {"target": info.name, "cause": None})
+
+
+def diagnose(sim: Simulation, node: int, recent: dict,
+             base: np.ndarray) -> tuple[str, dict] | None:
+    """The node's symptom traced to its likely cause, in words and as data; None when it
+    shows no symptom (errors under 1 %, p99 within 1.5× its own baseline)."""
+    names = sim.world.topo.nodes
+    info = names[node]
     err, p99 = float(recent["error_rate"][node]), float(recent["p99_ms"][node]) / 1000
-    names = world.topo.nodes
     if err >= ERROR_NOTABLE:
         path = _path(sim, node, recent["error_rate"], np.zeros_like(base), own_share=True)
         symptom = f"{info.name} fails {err:.1%} of requests"
@@ -58,17 +84,7 @@ def explain(sim: Simulation, cmd: Explain) -> Reply:
         symptom = f"{info.name} p99 is {p99 * 1000:.0f} ms against {base[node] * 1000:.0f} ms " \
                   "over the quarter hour before"
     else:
-        f = _figures(sim, node, recent)
-        change = _recent_rollout(sim, node, "errors")
-        if change:  # a small canary can fail a lot before the whole service shows it
-            return Reply(True, f"{info.name} fails {err:.2%} of requests overall, but "
-                               f"{change}", {"target": info.name, "cause": info.name,
-                                             "path": [info.name], "confidence": "likely",
-                                             "evidence": change})
-        usual = f" (earlier {base[node] * 1000:.0f} ms)" if base[node] > 0 else ""
-        return Reply(True, f"{info.name} looks healthy: errors {f['error_rate']:.2%}, p99 "
-                           f"{f['p99_ms']:.0f} ms{usual}, {f['ready']}/{f['desired']} ready",
-                     {"target": info.name, "cause": None})
+        return None
     cause = path[-1]
     via = " → ".join(names[n].name for n in path)
     kind = "errors" if err >= ERROR_NOTABLE else "latency"
@@ -78,9 +94,10 @@ def explain(sim: Simulation, cmd: Explain) -> Reply:
     message = symptom + (f"; it comes through {via}" if len(path) > 1 else "")
     message += f"; {sure}: {why}" + (f" (but {against})" if against else "")
     message += f". Timing: {when}" if when else ""
-    return Reply(True, message, {"target": info.name, "cause": names[cause].name,
-                                 "path": [names[n].name for n in path], "confidence": sure,
-                                 "evidence": why, "began_ms": began, "timing": when})
+    return message, {"target": info.name, "cause": names[cause].name,
+                     "path": [names[n].name for n in path], "confidence": sure,
+                     "evidence": why, "began_ms": began, "timing": when, "symptom": symptom,
+                     "kind": kind}
 
 
 def _baseline_p99(sim: Simulation) -> np.ndarray:

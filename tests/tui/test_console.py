@@ -36,7 +36,7 @@ async def test_a_typed_command_and_its_reply_reach_the_chat() -> None:
         await type_command(pilot, "scale checkout to 3")
         text = chat_text(a)
         assert "you › scale checkout to 3" in text
-        assert "✓ scaled checkout 2 → 3" in text
+        assert "✓ production: scaled checkout 2 → 3" in text
         assert a.sim.snapshot().service("checkout").desired == 3
 
 

@@ -1,0 +1,130 @@
+"""``plan``: a command asked about ("should I roll back checkout?"), answered without doing it.
+
+The answer says what the command would change, in the estate's own terms ("cart 3.2.0 →
+2.7.0, rolling 25 % at a time"), what the evidence says for and against it (``explain`` on
+its subject: a symptom and its likely cause, or that the subject looks healthy), and how to
+run it. Previews are registered per command type, as handlers are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..commands import (
+    Autoscale, Command, Deploy, Explain, Failover, InjectFault, Plan, Reply, Restart, Rollback,
+    Scale,
+)
+from .registry import HANDLERS, handles
+from .targets import find_node
+
+if TYPE_CHECKING:
+    from ..simulation import Simulation
+
+__all__ = ["PREVIEWS", "preview"]
+
+PREVIEWS: dict[type[Command], Callable[[Any, Any], str]] = {}
+
+
+def previews(t: type[Command]) -> Callable:
+    def register(fn: Callable) -> Callable:
+        PREVIEWS[t] = fn
+        return fn
+    return register
+
+
+def preview(sim: Simulation, cmd: Command) -> str:
+    """What the command would change, in words (its arguments when there is no preview)."""
+    fn = PREVIEWS.get(type(cmd))
+    if fn is not None:
+        return fn(sim, cmd)
+    args = ", ".join(f"{k} {v}" for k, v in cmd.args().items())
+    return f"{cmd.intent.replace('_', ' ')} {args}".strip()
+
+
+@handles(Plan)
+def plan(sim: Simulation, cmd: Plan) -> Reply:
+    inner = cmd.command
+    would = preview(sim, inner)
+    args = inner.args()
+    subject = args.get("service") or args.get("database") or args.get("target")
+    evidence = ""
+    if isinstance(subject, str):
+        seen = HANDLERS[Explain](sim, Explain(subject, args.get("env")))
+        if seen.ok:
+            healthy = seen.data.get("cause") is None
+            evidence = (f"against: {seen.message}" if healthy else f"for: {seen.message}")
+    text = f"it would {would}" + (f". Evidence {evidence}" if evidence else "")
+    text += ". Nothing was done; to do it, say it without the question"
+    return Reply(True, text, {"command": inner.to_dict(), "would": would})
+
+
+@previews(Deploy)
+def _deploy(sim: Simulation, cmd: Deploy) -> str:
+    info = find_node(sim, cmd.service, cmd.env)
+    if isinstance(info, Reply):
+        return f"deploy {cmd.service} {cmd.version} (but: {info.message})"
+    strategy = cmd.strategy or info.spec.delivery.strategy
+    steps = info.spec.delivery.canary_steps if cmd.canary_weight is None else (
+        cmd.canary_weight, 50)
+    how = f"canary {' → '.join(f'{s:g}' for s in steps)} → 100 %" if strategy == "canary" \
+        else strategy
+    return (f"roll {cmd.service} out {sim.deploys.current_version(info.index)} → "
+            f"{cmd.version} in {info.env} ({how})")
+
+
+@previews(Rollback)
+def _rollback(sim: Simulation, cmd: Rollback) -> str:
+    info = find_node(sim, cmd.service, cmd.env)
+    if isinstance(info, Reply):
+        return f"roll back {cmd.service} (but: {info.message})"
+    running = sim.deploys.active.get(info.index)
+    if running is not None:
+        return (f"stop the rollout of {cmd.service} {running.to_version} in {info.env} and "
+                f"send all traffic to {running.from_version}")
+    target = cmd.version or sim.deploys.previous_version(info.index)
+    if target is None:
+        return f"roll back {cmd.service} in {info.env} — but it has no earlier revision"
+    return (f"roll {cmd.service} back {sim.deploys.current_version(info.index)} → {target} "
+            f"in {info.env} (rolling, 25 % at a time)")
+
+
+@previews(Scale)
+def _scale(sim: Simulation, cmd: Scale) -> str:
+    info = find_node(sim, cmd.service, cmd.env)
+    if isinstance(info, Reply):
+        return f"scale {cmd.service} to {cmd.replicas} (but: {info.message})"
+    now = int(sim.world.inst.counts[info.index])
+    off = " and turn its autoscaling off" if sim.autoscaler.enabled.get(info.index) else ""
+    return f"scale {cmd.service} in {info.env} {now} → {cmd.replicas} instances{off}"
+
+
+@previews(Restart)
+def _restart(sim: Simulation, cmd: Restart) -> str:
+    if cmd.instance:
+        return f"restart {cmd.instance}"
+    info = find_node(sim, cmd.service, cmd.env)
+    count = "" if isinstance(info, Reply) else f"'s {int(sim.world.inst.counts[info.index])}"
+    return f"restart {cmd.service}{count} instances one at a time"
+
+
+@previews(Failover)
+def _failover(sim: Simulation, cmd: Failover) -> str:
+    return (f"fence {cmd.database}'s primary and promote its most up-to-date replica; writes "
+            "fail until it is promoted, and writes the replica has not applied are lost")
+
+
+@previews(Autoscale)
+def _autoscale(sim: Simulation, cmd: Autoscale) -> str:
+    parts = [] if cmd.enabled is None else [f"turn autoscaling {'on' if cmd.enabled else 'off'}"]
+    if cmd.min is not None or cmd.max is not None:
+        parts.append(f"set bounds {cmd.min or '…'}–{cmd.max or '…'}")
+    if cmd.target_cpu is not None:
+        parts.append(f"aim at {cmd.target_cpu:g} % cpu")
+    return f"{' and '.join(parts)} for {cmd.service}"
+
+
+@previews(InjectFault)
+def _chaos(sim: Simulation, cmd: InjectFault) -> str:
+    extra = ", ".join(f"{k} {v}" for k, v in cmd.args().items() if k not in ("fault", "target"))
+    return f"inject {cmd.fault} into {cmd.target}" + (f" ({extra})" if extra else "")
