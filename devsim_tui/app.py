@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Input
 
 from engine import Event, Simulation, load_scenario
+from engine.actions.plan import preview
 
 from .bridge import EngineBridge
 from .chatops import ParseError
@@ -137,8 +138,8 @@ class DevsimApp(App[None]):
             chat.replied(False, self.session.reject(text, result).reply.message)
             return
         if needs_confirmation(result, self.env, self.sim.spec.primary_environment):
-            snapshot = self.bridge.snapshot()
-            if not await self.push_screen_wait(ConfirmScreen(text, result, snapshot)):
+            changes = preview(self.sim, result)
+            if not await self.push_screen_wait(ConfirmScreen(text, result, changes, notes)):
                 chat.replied(False, "cancelled; nothing changed")
                 return
         outcome = self.session.run(text, result, notes)

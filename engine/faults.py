@@ -40,6 +40,11 @@ FAULTS: tuple[FaultKind, ...] = (
     FaultKind("zone-outage", "take a whole zone down", ("zone",)),
     FaultKind("traffic-spike", "multiply incoming traffic", ("service",), ("percent",)),
     FaultKind("dependency-outage", "make a dependency unavailable", ("external", "service")),
+    FaultKind("cert-expiry", "let a TLS certificate expire: handshakes to it fail until renewed",
+              ("service", "external")),
+    FaultKind("queue-backlog", "stall a queue's consumers so lag builds", ("queue",)),
+    FaultKind("config-error", "push a bad config: errors jump until it is rolled back",
+              ("service",), ("percent",)),
 )
 
 

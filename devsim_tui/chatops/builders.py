@@ -269,6 +269,10 @@ def alerts(an: Analysis, ctx: ParseContext) -> Command:
 
 
 def _alert_name(an: Analysis, ctx: ParseContext, example: str) -> str:
+    number = next((t for t in an.tokens if t.kind in ("num", "id") and float(
+        str(t.value)).is_integer() and float(str(t.value)) > 0), None)
+    if number is not None:  # 'ack 3': an alert's short number
+        return str(int(float(str(number.value))))
     raws = [t.raw for t in an.tokens if t.kind in ("word", "name")]
     known = {t.raw for t in an.tokens if t.known}
     for raw in raws:

@@ -90,6 +90,14 @@ FAULT_PHRASES: dict[str, tuple[str, ...]] = {
     "dns-failure": ("dns[- ]failure", "dns", "name resolution"),
     "crash-loop": ("crash[- ]?loop", "crashloopbackoff", "keep crashing", "crash on start",
                    "make <name> crash", "crash"),
+    "cert-expiry": ("cert(?:ificate)?[- ]expir(?:y|ed|es|ation)", "expir(?:e|es|ed) (?:\\S+ ){0,3}"
+                    "(?:cert|certs|certificate|tls)", "(?:tls|ssl|cert|certificate) "
+                    "(?:expir\\S*|failure|error)", "cert-expiry"),
+    "queue-backlog": ("queue[- ]backlog", "backlog", "(?:stall|stop|pause|block) (?:\\S+ ){0,3}"
+                      "consumers", "consumers? (?:stall|stuck|stop)"),
+    "config-error": ("config(?:uration)?[- ]error", "bad (?:config|configuration)",
+                     "(?:broken|wrong|faulty) (?:config|configuration)", "misconfigur\\S*",
+                     "config-error"),
     "instance-kill": ("instance-kill", "kill", "terminate", "shoot", "destroy", "delete",
                       "take (?:\\S+ ){0,3}(?:down|out|offline)", "knock (?:\\S+ )?out",
                       "black ?out"),
@@ -122,6 +130,7 @@ FILLER = {
     "i'm", "im", "we're", "you're", "it's", "that's", "there's", "sorry", "hopefully",
     "work", "works", "sure", "think", "guess", "overall", "general", "global", "full",
     "fire", "burning", "melting", "exploding", "wtf", "hell", "world", "today", "lately",
+    "enough",
 }
 
 # words that never count as a misspelt component name

@@ -21,7 +21,8 @@ from .context import ParseContext
 from .lexicon import FAULT_PHRASES
 from .registry import REGISTRY
 from .safety import (
-    check_leftovers, check_negation, check_one_command, commanding, misspelt_verb,
+    check_leftovers, check_negation, check_one_command, check_one_intent, commanding,
+    misspelt_verb,
 )
 from .slots import Refusal, unknown_words
 from .tokens import Analysis
@@ -119,6 +120,7 @@ def _parse(text: str, ctx: ParseContext) -> Command | ParseError:
     if not scores:
         return _fallback(an, ctx)
     spec = _SPECS[max(scores, key=lambda i: (scores[i], -_SPECS[i].precedence))]
+    check_one_intent(an, [_SPECS[i] for i, v in scores.items() if v >= 4])
     check_negation(an, spec)
     assert spec.build is not None
     command = spec.build(an, ctx)

@@ -214,7 +214,8 @@ REGISTRY: tuple[CommandSpec, ...] = (
                    "(?:chaos|faults?|experiments?|injections?|latency|errors|partition|spike|"
                    "outage|stress|leak|packet loss)", 6),
                   ("heal", 4), ("bring (?:\\S+ ){0,3}back", 5), ("restore <(?:name|zone|ext)>", 4), ("stop (?:all )?(?:the )?(?:chaos|faults|experiments)", 6),
-                  ("no more chaos", 6), ("restore (?:normal|everything)", 4)),
+                  ("no more chaos", 6), ("restore (?:normal|everything)", 4),
+                  ("enough (?:chaos|faults|experiments)", 6)),
         slots=(Slot("id", "chaos_id", help="an experiment id", takes=("id", "num")),
                Slot("target", "target", help="the component it targets",
                     takes=("name", "instance", "zone"))),

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from .registry import CommandSpec
     from .tokens import Analysis
 
-__all__ = ["check_leftovers", "check_negation", "check_one_command", "commanding",
+__all__ = ["check_leftovers", "check_negation", "check_one_command", "check_one_intent",
+           "commanding",
            "misspelt_verb"]
 
 _SEPARATOR = re.compile(r";|&&|\|\||\||\$\(")
@@ -44,11 +45,29 @@ def check_one_command(text: str) -> None:
         return
     first, rest = text[: match.start()].strip(), text[match.end():].strip(" ;|&-")
     raise Refusal(f"one command at a time: {rest[:40]!r} follows {match.group()!r} after "
-                  f"{first[:40]!r}; nothing was run", [first] if first else ["help"])
+                  f"{first[:40]!r}; nothing was run",
+                  [first] if re.search(r"[a-z]{2}", first, re.I) else ["help"])
 
 
 _SKIP = frozenset({"please", "pls", "ever", "you", "we", "i", "just", "actually", "really",
                    "go", "ahead", "and", "to", "the", "a", "do", "even", "yet"})
+
+
+def check_one_intent(an: Analysis, specs: list[CommandSpec]) -> None:
+    """Two commands that change something, each clearly asked for ("scale checkout to 4 and
+    restart payments"), in one line: refused — they would be two actions on a guess."""
+    spans = {s.intent: _trigger_positions(an, s) for s in specs if s.changes}
+    spans = {k: v for k, v in spans.items() if v}
+    for a in spans:
+        for b in spans:
+            if a < b and not (spans[a] & spans[b]) and len(_names(an)) > 1:
+                raise Refusal(f"that asks for two things ({a.replace('_', ' ')} and "
+                              f"{b.replace('_', ' ')}); one command at a time, nothing was done",
+                              ["help"])
+
+
+def _names(an: Analysis) -> list[str]:
+    return [t.text for t in an.tokens if t.kind in ("name", "instance")]
 
 
 def check_negation(an: Analysis, spec: CommandSpec) -> None:

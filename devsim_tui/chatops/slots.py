@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .lexicon import INSTANCE_WORDS, VOCABULARY
+from .lexicon import FILLER, INSTANCE_WORDS, VOCABULARY
 
 if TYPE_CHECKING:
     from .tokens import Analysis, Token
@@ -88,6 +88,13 @@ def component(an: Analysis, ctx: ParseContext, kinds: tuple[str, ...], *, role: 
             ctx.notes.append(f"assuming {last}{where} from the previous command")
             return last
     if required:
+        # a word of ours where the name goes ("restart cert"): say which, and what is close
+        for t in an.tokens[1:]:
+            close = ctx.names.suggest(t.text, kinds) if t.kind == "word" and len(t.text) >= 3 \
+                and t.text not in FILLER else []
+            if close:
+                raise Refusal(f"there is no {role} called {t.raw!r}; did you mean {close[0]}?",
+                              close[:2] + [example])
         raise Refusal(f"which {role}? e.g. '{example}'", [example])
     return None
 

@@ -9,8 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from engine import Snapshot
-from engine.commands import Command, Failover, InjectFault, Rollback, Scale
+from engine.commands import Command, Scale
 
 __all__ = ["ConfirmScreen", "needs_confirmation"]
 
@@ -25,24 +24,6 @@ def needs_confirmation(command: Command, env: str, primary: str) -> bool:
         "deploy", "rollback", "chaos", "failover")
 
 
-def consequences(command: Command, snapshot: Snapshot) -> str:
-    args = command.args()
-    if isinstance(command, Scale):
-        return (f"{command.service} stops all its instances; every request to it fails until "
-                "it is scaled up again")
-    if isinstance(command, Failover):
-        db = snapshot.database(command.database)
-        nodes = ", ".join(f"{n.name} ({n.role})" for n in db.nodes) if db else ""
-        return (f"the primary of {command.database} is fenced and a replica promoted; writes "
-                f"fail until then and writes inside the replica's lag window are lost. {nodes}")
-    if isinstance(command, InjectFault):
-        return f"{command.fault} on {command.target}" + (
-            f" for {command.duration}s" if command.duration else " until stopped")
-    if isinstance(command, Rollback):
-        return f"{command.service} goes back to {args.get('version', 'its previous version')}"
-    return ", ".join(f"{k}={v}" for k, v in args.items())
-
-
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
@@ -55,11 +36,13 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen .question { margin-top: 1; text-style: bold; }
     """
 
-    def __init__(self, text: str, command: Command, snapshot: Snapshot) -> None:
+    def __init__(self, text: str, command: Command, changes: str,
+                 notes: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.text = text
         self.command = command
-        self.snapshot = snapshot
+        self.changes = changes  # what it would change, in the estate's terms
+        self.notes = notes  # what the parser assumed or corrected
 
     def compose(self) -> ComposeResult:
         args = "  ".join(f"{k}={v}" for k, v in self.command.args().items())
@@ -69,8 +52,11 @@ class ConfirmScreen(ModalScreen[bool]):
         body.append(f"{self.text}\n")
         body.append("it means    ", style="dim")
         body.append(f"{self.command.intent}  {args}\n", style="bold")
+        if self.notes:
+            body.append("assumed     ", style="dim")
+            body.append(f"{'; '.join(self.notes)}\n", style="bold yellow")
         body.append("what changes ", style="dim")
-        body.append(consequences(self.command, self.snapshot))
+        body.append(self.changes)
         with Vertical():
             yield Static(body)
             yield Static("Go ahead? — [b]y[/b] = yes · [b]n[/b] = no", classes="question")

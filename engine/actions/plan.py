@@ -69,7 +69,7 @@ def _deploy(sim: Simulation, cmd: Deploy) -> str:
         cmd.canary_weight, 50)
     how = f"canary {' → '.join(f'{s:g}' for s in steps)} → 100 %" if strategy == "canary" \
         else strategy
-    return (f"roll {cmd.service} out {sim.deploys.current_version(info.index)} → "
+    return (f"deploy {cmd.service} {sim.deploys.current_version(info.index)} → "
             f"{cmd.version} in {info.env} ({how})")
 
 

@@ -128,3 +128,25 @@ def test_heldout_phrasing(text: str, expected: dict) -> None:
 @pytest.mark.parametrize(("text", "fragment"), HELDOUT["REFUSALS"], ids=lambda v: str(v)[:60])
 def test_heldout_refusal(text: str, fragment: str) -> None:
     assert CORPUS["refusal_matches"](fragment, answer(text))
+
+
+BLIND3 = runpy.run_path(str(Path(__file__).with_name("blind3.py")))
+
+
+@pytest.mark.parametrize(("text", "expected"), BLIND3["CASES"], ids=lambda v: str(v)[:60])
+def test_blind3_phrasing(text: str, expected: dict) -> None:
+    """A third corpus, written from the README alone (see blind3.py). Its first run, before
+    the safety rules, scored 85.9 % intent / 78.0 % exact and refused 13 of 37 (README)."""
+    assert {k: v for k, v in answer(text).items() if k != "notes"} == expected
+
+
+@pytest.mark.parametrize("turns", BLIND3["CONVERSATIONS"], ids=lambda t: t[0][0][:40])
+def test_blind3_conversation(turns: list[tuple[str, dict]]) -> None:
+    ctx = fresh()
+    for text, expected in turns:
+        assert {k: v for k, v in answer(text, ctx).items() if k != "notes"} == expected, text
+
+
+@pytest.mark.parametrize(("text", "fragment"), BLIND3["REFUSALS"], ids=lambda v: str(v)[:60])
+def test_blind3_refusal(text: str, fragment: str) -> None:
+    assert CORPUS["refusal_matches"](fragment, answer(text))

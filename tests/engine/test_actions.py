@@ -211,3 +211,49 @@ def test_explain_times_a_database_symptom_to_the_failover_that_began_it() -> Non
     reply = s.apply(Explain("orders-db"))
     assert "orders-db failed over to orders-db-" in reply.data["evidence"]
     assert "as a failover of orders-db began (manual failover)" in reply.data["timing"]
+
+
+def test_a_question_about_a_rollback_is_answered_with_evidence_and_nothing_done() -> None:
+    from engine.commands import Plan, Rollback
+
+    s = Simulation(load_scenario("shopfront"), seed=7)
+    s.run_for(16 * 60_000)
+    s.apply(Deploy("checkout", "2.4.0", strategy="canary"))
+    s.run_for(50_000)
+    reply = s.apply(Plan(Rollback("checkout")))
+    assert reply.ok and "it would stop the rollout of checkout 2.4.0 in production" in \
+        reply.message
+    assert "Evidence for: " in reply.message and "the canary of checkout 2.4.0" in reply.message
+    assert s.deploys.active  # nothing was done
+    healthy = s.apply(Plan(Failover("orders-db")))
+    assert "Evidence against: orders-db looks healthy" in healthy.message
+    assert "orders-db" not in {s.world.topo.nodes[n].name for n in s.world.failovers.pending}
+
+
+def test_explain_without_a_target_finds_the_root_behind_many_symptoms() -> None:
+    s = sim()
+    assert "looks healthy" in s.apply(Explain(None)).message
+    s.world.lifecycle.scale(s.world.topo.find("payments"), 0, s.now)
+    s.run_for(60_000)
+    reply = s.apply(Explain(None))
+    assert reply.data["cause"] == "payments"
+    assert {"gateway", "api", "checkout"} <= set(reply.data["explains"])
+    assert "payments has no ready instance" in reply.message
+
+
+def test_autoscale_bounds_and_target_can_be_set_and_are_checked() -> None:
+    s = sim()
+    reply = s.apply(Autoscale("web", None, 4, 9, 55))
+    assert reply.ok and "4–9 instances, target cpu 55%" in reply.message
+    policy = s.autoscaler.policies[s.world.topo.find("web")]
+    assert (policy.min, policy.max, policy.target_cpu) == (4, 9, 0.55)
+    assert not s.apply(Autoscale("web", None, 9, 4)).ok
+    s.run_for(3 * 60_000)
+    assert s.snapshot().service("web").desired >= 4  # the new floor holds
+
+
+def test_every_reply_that_acts_says_where() -> None:
+    s = sim()
+    assert s.apply(Scale("cart", 3)).message.startswith("production: ")
+    assert s.apply(Scale("cart", 2, "staging")).message.startswith("staging: ")
+    assert not s.apply(Status("cart")).message.startswith("production: ")

@@ -144,6 +144,17 @@ async def test_production_changes_ask_first() -> None:
         assert a.sim.snapshot().service("checkout").desired == 4
 
 
+async def test_the_confirmation_says_what_changes_and_what_was_corrected() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        await type_command(pilot, "deploy chekout 2.4.0 as a canary")
+        assert isinstance(a.screen, ConfirmScreen)
+        text = str(a.screen.query_one("Static").render())
+        assert "read 'chekout' as checkout" in text
+        assert "deploy checkout 2.3.1 → 2.4.0 in production (canary 10 → 25 → 50 → 100 %)" in text
+        await pilot.press("n")
+
+
 async def test_80x24_collapses_the_panes_into_tabs() -> None:
     a = app()
     async with a.run_test(size=(80, 24)) as pilot:
