@@ -9,6 +9,7 @@ with the same letter, and are long enough to judge. A near miss is announced in 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -176,7 +177,7 @@ class NameIndex:
         allows (none for four letters or fewer — "cert" and "card" are words, not cart;
         one up to seven; two beyond), strictly closer than any other name, and no part of a
         hyphenated name replaced outright ("zone-d" is not a typo of "zone-c")."""
-        ranked = sorted((edit_distance(word, n), n) for n in self.all_names())
+        ranked = _ranked(word, tuple(self.all_names()))
         if not ranked:
             return None
         distance, candidate = ranked[0]
@@ -220,3 +221,9 @@ def edit_distance(a: str, b: str) -> int:
             row.append(value)
         previous2, previous = previous, row
     return previous[-1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _ranked(word: str, names: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Names by their distance from ``word`` (remembered: the same typo comes back)."""
+    return sorted((edit_distance(word, n), n) for n in names)

@@ -32,6 +32,9 @@ __all__ = ["ParseError", "parse", "score_intents"]
 
 _SPECS = {spec.intent: spec for spec in REGISTRY}
 _TRIGGERS = [(spec.intent, spec.compiled()) for spec in REGISTRY]
+# one alternation per command, to skip the commands none of whose triggers appear
+_ANY = {spec.intent: re.compile("|".join(rf"(?<![\w<-])(?:{p})(?![\w>-])"
+                                         for p, _ in spec.triggers)) for spec in REGISTRY}
 _FOLLOWS = [(spec.intent, spec.compiled_follows()) for spec in REGISTRY if spec.follows]
 _EXAMPLES = {spec.intent: spec.examples[0] for spec in REGISTRY}
 _ELLIPSIS = {"and", "also", "same", "what", "how", "then", "now", "plus"}
@@ -53,6 +56,8 @@ def score_intents(pattern: str, last_intent: str | None = None) -> dict[str, flo
     mean a command only after another ("stop it") count when ``last_intent`` is one."""
     scores: dict[str, float] = {}
     for intent, triggers in _TRIGGERS:
+        if not _ANY[intent].search(pattern):
+            continue
         hits = [w for regex, w in triggers if regex.search(pattern)]
         if hits:
             scores[intent] = max(hits) + 0.25 * (len(hits) - 1)

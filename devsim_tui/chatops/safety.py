@@ -13,11 +13,13 @@ rather than act on a guess.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
 from .names import edit_distance, typo_budget
+from .registry import spec_for
 from .slots import Refusal, unknown_words
 from .words import COMMAND_WORDS, KNOWN_WORDS
 
@@ -148,7 +150,12 @@ def _trigger_positions(an: Analysis, spec: CommandSpec) -> set[int]:
     """Token positions inside the spec's matched trigger phrases ("rolling restart")."""
     starts = [m.start() for m in re.finditer(r"\S+", an.pattern)]
     inside: set[int] = set()
-    for regex, _ in spec.compiled():
+    for regex, _ in _compiled(spec.intent):
         for match in regex.finditer(an.pattern):
             inside |= {i for i, s in enumerate(starts) if match.start() <= s < match.end()}
     return inside
+
+
+@functools.cache
+def _compiled(intent: str) -> list[tuple[re.Pattern[str], float]]:
+    return spec_for(intent).compiled()

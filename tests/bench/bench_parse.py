@@ -1,7 +1,7 @@
 """Benchmark: parse latency for typical commands (``devsim_tui.chatops.parse``).
 
-Parses every phrasing of both corpora (tests/chatops/corpus.py and heldout.py) many times on a
-warm parser and prints the median, p95 and p99 per command, plus the accuracy of both corpora.
+Parses every phrasing of the corpora (tests/chatops/corpus.py, heldout.py and blind3.py) many
+times on a warm parser and prints the median, p95 and p99 per command, plus their accuracy.
 Run: ``python tests/bench/bench_parse.py``.
 """
 
@@ -26,6 +26,7 @@ def main() -> None:
     spec = load_scenario("shopfront")
     texts = [t for t, _ in runpy.run_path(str(HERE / "corpus.py"))["CASES"]]
     texts += [t for t, _ in runpy.run_path(str(HERE / "heldout.py"))["CASES"]]
+    texts += [t for t, _ in runpy.run_path(str(HERE / "blind3.py"))["CASES"]]
     context = ParseContext.for_scenario(spec)
     for text in texts:  # warm caches
         parse(text, context)
