@@ -1,4 +1,5 @@
-"""One small function per intent: fill its arguments from the analysed text.
+"""One small function per intent that changes something: fill its arguments from the
+analysed text (the commands that look, and the clock's, are in ``builders_observe``).
 
 The registry names each command's function (``CommandSpec.build``); the parser calls the
 winner's, no chain of conditions.
@@ -11,36 +12,26 @@ from typing import TYPE_CHECKING
 
 from engine.commands import (
     Abort,
-    Ack,
-    Advance,
-    Alerts,
-    Anomalies,
     Autoscale,
-    ChaosList,
     ChaosStop,
     Command,
     Deploy,
-    Explain,
     Failover,
-    Help,
     History,
     InjectFault,
-    Pause,
     Plan,
     Promote,
     Restart,
-    Resume,
     Rollback,
     Scale,
-    Silence,
-    Speed,
-    Status,
 )
 
 from .faults import detect_fault
-from .lexicon import ALERT_STATES, INSTANCE_WORDS, SWITCH, VOCABULARY
+from .lexicon import INSTANCE_WORDS, SWITCH
 from .slots import (
+    ANY,
     Refusal,
+    as_number,
     component,
     count_of,
     durations,
@@ -48,8 +39,8 @@ from .slots import (
     leftover_refusal,
     number,
     previous_word,
+    says_pronoun,
     seconds,
-    unknown_words,
     version_of,
 )
 
@@ -57,10 +48,10 @@ if TYPE_CHECKING:
     from .tokens import Analysis
     from .context import ParseContext
 
-__all__ = ["abort", "ack", "advance", "alerts", "anomalies", "autoscale", "chaos", "chaos_list", "chaos_stop", "deploy", "explain", "failover", "help_", "history", "pause", "plan", "promote", "restart", "resume", "rollback", "scale", "silence", "speed", "status"]
+__all__ = ["abort", "autoscale", "chaos", "chaos_stop", "deploy", "failover", "history", "plan",
+           "promote", "restart", "rollback", "scale"]
 
 SERVICE_KINDS = ("service",)
-ANY = ("service", "database", "cache", "queue", "ext", "zone")
 _FOR = {"for", "during", "lasting", "over", "next"}
 _UP = {"add", "more", "another", "extra", "increase", "up", "grow", "plus", "raise"}
 _DOWN = {"remove", "fewer", "less", "decrease", "reduce", "drop", "minus", "shrink", "cut",
@@ -74,7 +65,7 @@ def _service(an: Analysis, ctx: ParseContext, example: str, required: bool = Tru
 def deploy(an: Analysis, ctx: ParseContext) -> Command:
     service = _service(an, ctx, "deploy checkout 2.5.0")
     version = version_of(an)
-    if version is None and service in ctx.versions and _pronoun(an):
+    if version is None and service in ctx.versions and says_pronoun(an):
         version = ctx.versions[service]  # "now deploy it to prod": the same version
         ctx.notes.append(f"assuming version {version} from the previous command")
     if version is None:
@@ -93,7 +84,7 @@ def deploy(an: Analysis, ctx: ParseContext) -> Command:
         raise Refusal(f"a canary weight is a percentage of traffic, above 0 and at most 100, "
                       f"not {weight:g}%", [f"deploy {service} {version} as a canary at 10%"])
     leftover_refusal(an, ctx)
-    return Deploy(service, version, env_of(an, ctx), strategy, _num(weight))
+    return Deploy(service, version, env_of(an, ctx), strategy, as_number(weight))
 
 
 def rollback(an: Analysis, ctx: ParseContext) -> Command:
@@ -182,7 +173,7 @@ def autoscale(an: Analysis, ctx: ParseContext) -> Command:
     if cpu is not None and not 0 < cpu <= 100:
         raise Refusal(f"a CPU target is a percentage above 0 and at most 100, not {cpu:g}",
                       [f"autoscale {service} cpu 70%"])
-    return Autoscale(service, switch, low, high, _num(cpu), env_of(an, ctx))  # type: ignore[arg-type]
+    return Autoscale(service, switch, low, high, as_number(cpu), env_of(an, ctx))  # type: ignore[arg-type]
 
 
 def failover(an: Analysis, ctx: ParseContext) -> Command:
@@ -214,7 +205,7 @@ def chaos(an: Analysis, ctx: ParseContext) -> Command:
         raise Refusal(f"a fault lasts a positive time, not {duration}s",
                       [f"add 300ms of latency to {target} for 10 minutes"])
     count = count_of(an) if fault in ("instance-kill", "crash-loop") else None
-    return InjectFault(fault, target, duration, _num(latency), _num(percent), count)
+    return InjectFault(fault, target, duration, as_number(latency), as_number(percent), count)
 
 
 def _spike_percent(an: Analysis, pct: float | None) -> float | None:
@@ -236,142 +227,10 @@ def chaos_stop(an: Analysis, ctx: ParseContext) -> Command:
         ident = str(int(hit[1])) if hit else None
     target = component(an, ctx, ANY, role="target", required=False, example="stop chaos on search")
     if ident is None and target is None and ctx.last_fault_target and (
-            _pronoun(an) or ctx.last_intent == "chaos" and "all" not in an.pattern.split()):
+            says_pronoun(an) or ctx.last_intent == "chaos" and "all" not in an.pattern.split()):
         target = ctx.last_fault_target  # "stop it", "enough": the fault just injected
         ctx.notes.append(f"assuming the fault on {target} from the previous command")
     return ChaosStop(ident, target)
-
-
-def anomalies(an: Analysis, ctx: ParseContext) -> Command:
-    service = component(an, ctx, ("service", "database", "cache", "queue", "ext"),
-                        role="component", required=False, example="anomalies in checkout")
-    since = next((seconds(t.value) for _, t in durations(an)), None)
-    return Anomalies(service, since)
-
-
-def status(an: Analysis, ctx: ParseContext) -> Command:
-    target = component(an, ctx, ANY, role="component", required=False, example="status checkout")
-    return Status(target, env_of(an, ctx))
-
-
-def explain(an: Analysis, ctx: ParseContext) -> Command:
-    target = component(an, ctx, ANY, role="component", required=False,
-                       example="why is checkout slow?")
-    return Explain(target, env_of(an, ctx))
-
-
-def alerts(an: Analysis, ctx: ParseContext) -> Command:
-    words = an.pattern.split()
-    if "all" in words or "every" in words or "resolved" in words or "history" in words:
-        return Alerts("all")
-    state = next((ALERT_STATES[w] for w in words if w in ALERT_STATES), None)
-    return Alerts(state)
-
-
-def _alert_name(an: Analysis, ctx: ParseContext, example: str) -> str:
-    number = next((t for t in an.tokens if t.kind in ("num", "id") and float(
-        str(t.value)).is_integer() and float(str(t.value)) > 0), None)
-    if number is not None:  # 'ack 3': an alert's short number
-        return str(int(float(str(number.value))))
-    raws = [t.raw for t in an.tokens if t.kind in ("word", "name")]
-    known = {t.raw for t in an.tokens if t.known}
-    for raw in raws:
-        for known in ctx.names.alerts:
-            if raw.lower() == known.lower():
-                return known
-    for raw in raws:  # CamelCase or snake_case identifiers are alert names
-        if raw.lower() in VOCABULARY or raw in known:
-            continue
-        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_:-]*", raw) and (
-                re.search(r"[a-z][A-Z]", raw) or "_" in raw or raw[0].isupper() and len(raw) > 3
-                and raw.lower() not in {"ack", "please", "silence", "mute", "snooze"}):
-            return raw
-    unknown = unknown_words(an)
-    if unknown:
-        return unknown[0]
-    if ctx.last_alert is not None and _pronoun(an):
-        ctx.notes.append(f"assuming {ctx.last_alert} from the previous command")
-        return ctx.last_alert
-    raise Refusal(f"which alert? e.g. '{example}' ('alerts' lists them)", [example, "alerts"])
-
-
-def ack(an: Analysis, ctx: ParseContext) -> Command:
-    return Ack(_alert_name(an, ctx, "ack HighErrorRate"))
-
-
-def silence(an: Analysis, ctx: ParseContext) -> Command:
-    alert = _alert_name(an, ctx, "silence HighErrorRate for 1h")
-    durs = durations(an)
-    if not durs:
-        raise Refusal(f"for how long? e.g. 'silence {alert} for 1h'", [f"silence {alert} for 1h"])
-    duration = seconds(durs[0][1].value)
-    if duration <= 0:
-        raise Refusal(f"silence {alert} for a positive time, not a negative duration "
-                      f"({duration}s)", [f"silence {alert} for 1h"])
-    return Silence(alert, duration)
-
-
-def speed(an: Analysis, ctx: ParseContext) -> Command:
-    words = set(an.pattern.split())
-    factor = next((t.value for t in an.tokens if t.kind == "x"), None)
-    if factor is None:
-        hit = number(an, near={"to", "at", "speed", "x"})
-        factor = hit[1] if hit else None
-    if factor is None:
-        if words & {"realtime", "normal", "real"}:
-            factor = 1.0
-        elif "faster" in words or "double" in words:
-            factor = ctx.speed * 2
-        elif "half" in words:
-            factor = ctx.speed / 2
-        elif "slower" in words or "down" in words:
-            factor = ctx.speed / 2
-        elif words & {"max", "maximum", "fastest"}:
-            factor = 1000.0
-        else:
-            raise Refusal("how fast? e.g. 'speed 60' (simulated seconds per second)",
-                          ["speed 60", "speed 1"])
-    return Speed(_num(factor))  # type: ignore[arg-type]
-
-
-def advance(an: Analysis, ctx: ParseContext) -> Command:
-    durs = durations(an)
-    if not durs:
-        raise Refusal("how far? e.g. 'advance 10m'", ["advance 10m", "advance 1h"])
-    total = seconds(sum(t.value for _, t in durs))
-    if total <= 0:
-        raise Refusal(f"time only moves forward: advance by a positive duration, not {total}s",
-                      ["advance 10m"])
-    return Advance(total)
-
-
-def help_(an: Analysis, ctx: ParseContext) -> Command:
-    """The topic is the command the rest of the question is about ('help with deploys')."""
-    pattern = re.sub(r"\bhelp\b|^(?:\?|h)(?=\s|$)|\bhow (?:do|can|should) i\b|\bhow to\b|"
-                     r"\bcommands?\b|\busage\b|\bexamples?\b", " ", an.pattern)
-    if ctx.scores is None:
-        return Help(None)
-    scores = {k: v for k, v in ctx.scores(pattern).items() if v >= 3 and k not in ("help", "plan")}
-    if scores:
-        return Help(max(scores, key=scores.__getitem__))
-    for t in an.tokens:  # by word stem: "scaling" → scale, "deploys" → deploy
-        if t.kind == "word" and len(t.text) >= 4 and t.text not in ("help", "with", "please"):
-            intent = ctx.stem_intent(t.text) if ctx.stem_intent else None
-            if intent:
-                return Help(intent)
-    return Help(None)
-
-
-def chaos_list(an: Analysis, ctx: ParseContext) -> Command:
-    return ChaosList()
-
-
-def pause(an: Analysis, ctx: ParseContext) -> Command:
-    return Pause()
-
-
-def resume(an: Analysis, ctx: ParseContext) -> Command:
-    return Resume()
 
 
 def promote(an: Analysis, ctx: ParseContext) -> Command:
@@ -406,13 +265,3 @@ def plan(an: Analysis, ctx: ParseContext) -> Command:
     inner = ctx.reparse(rest)
     del words
     return Plan(inner) if inner.changes_production else inner
-
-
-def _pronoun(an: Analysis) -> bool:
-    return any(t.text in ("it", "that", "this", "same", "them") for t in an.tokens)
-
-
-def _num(value: float | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else round(float(value), 6)

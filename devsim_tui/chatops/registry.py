@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from engine.commands import COMMAND_TYPES, Command
 
-from . import builders
+from . import builders, builders_observe
 
 if TYPE_CHECKING:
     from .context import ParseContext
@@ -235,7 +235,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
                   ("(?:running|active|current|ongoing) (?:chaos|experiments|faults)", 6),
                   ("any chaos", 5)),
         slots=(), examples=("list faults", "what faults can I inject?"), group="chaos",
-        precedence=1, build=builders.chaos_list),
+        precedence=1, build=builders_observe.chaos_list),
     CommandSpec(
         "anomalies", "anomalies the detector found, and the metrics behind them",
         triggers=(("anomal(?:y|ies|ous)", 5), ("outliers?", 4), ("weird", 3), ("odd", 3),
@@ -245,7 +245,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
                Slot("since", "since", help="how far back, e.g. the last 30m")),
         examples=("any anomalies in orders in the last half hour?", "show anomalies"),
         group="observe",
-        precedence=15, build=builders.anomalies),
+        precedence=15, build=builders_observe.anomalies),
     CommandSpec(
         "status", "how a component (or the whole estate) is doing",
         triggers=(("status", 4), ("health(?:y)?", 3), ("how(?:'s| is| are| s)", 3), ("(?:is|are) (?:\\S+ ){0,2}(?:ok|okay|fine|up|alive|working|healthy|good|alright)", 3.5), ("looking", 1.5),
@@ -256,7 +256,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
                   ("going on", 2), ("report", 1), ("get", 0.5)),
         slots=(Slot("target", "target", help="a component or zone"), ENV),
         examples=("status", "how is checkout doing?", "status of orders-db"), group="observe",
-        precedence=22, build=builders.status),
+        precedence=22, build=builders_observe.status),
     CommandSpec(
         "explain", "why a component (or the whole estate) is slow or failing, traced to its cause",
         triggers=(("why", 5), ("explain", 5), ("what(?:'s| is|s) wrong", 5), ("root cause", 5),
@@ -266,7 +266,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
         slots=(Slot("target", "target", help="a component (none: the whole estate)"), ENV),
         examples=("why is checkout slow?", "explain gateway errors", "what's wrong with api"),
         group="observe",
-        precedence=2, build=builders.explain),
+        precedence=2, build=builders_observe.explain),
     CommandSpec(
         "alerts", "the alerts, firing or all",
         triggers=(("alerts?", 4), ("alarms?", 4), ("firing", 3), ("pages", 2), ("paging", 2),
@@ -275,14 +275,14 @@ REGISTRY: tuple[CommandSpec, ...] = (
                   ("resolved alerts", 5)),
         slots=(Slot("state", "alert_state", help="firing or all"),),
         examples=("alerts", "what's firing?", "show all alerts"), group="observe",
-        precedence=16, build=builders.alerts),
+        precedence=16, build=builders_observe.alerts),
     CommandSpec(
         "ack", "acknowledge an alert",
         triggers=(("ack(?:ed|nowledge|nowledged)?", 6), ("i'?m on it", 3), ("take the page", 4),
                   ("claim", 3)),
         slots=(Slot("alert", "alert", True, "the alert's name or number", takes=("num",)),),
         examples=("ack HighErrorRate",), synonyms=("acknowledge",), group="observe",
-        precedence=4, build=builders.ack),
+        precedence=4, build=builders_observe.ack),
     CommandSpec(
         "silence", "silence an alert for a while",
         triggers=(("silence", 6), ("mute", 6), ("snooze", 6), ("suppress", 5), ("shush", 5),
@@ -291,13 +291,13 @@ REGISTRY: tuple[CommandSpec, ...] = (
                Slot("duration", "duration", True, "for how long, e.g. 1h", takes=("dur",))),
         examples=("silence HighErrorRate for 1h", "mute CheckoutHighLatency for 30 minutes"),
         synonyms=("mute", "snooze"), group="observe",
-        precedence=5, build=builders.silence),
+        precedence=5, build=builders_observe.silence),
     CommandSpec(
         "pause", "stop the simulated clock",
         triggers=(("pause", 5), ("freeze", 4), ("stop the clock", 5), ("stop time", 5),
                   ("hold on", 3), ("suspend", 4), ("hang on", 3), ("halt", 2.5)),
         slots=(), examples=("pause",), group="time",
-        precedence=19, build=builders.pause),
+        precedence=19, build=builders_observe.pause),
     CommandSpec(
         "resume", "start the simulated clock again",
         triggers=(("resume", 5), ("unpause", 5), ("un-pause", 5), ("continue", 4),
@@ -306,7 +306,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
                   ("restart the clock", 6),
                   ("start time", 4)),
         slots=(), examples=("resume",), group="time",
-        precedence=20, build=builders.resume),
+        precedence=20, build=builders_observe.resume),
     CommandSpec(
         "speed", "how fast simulated time runs (×1 … ×1000)",
         triggers=(("speed", 4), ("faster", 3.5), ("slower", 3.5), ("time warp", 4),
@@ -314,7 +314,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
                   ("slow (?:it |things |time )?down", 2), ("run at <x>", 4), ("<x> speed", 4)),
         slots=(Slot("factor", "factor", True, "simulated seconds per second, e.g. 60"),),
         examples=("speed 60", "run at 10x", "real time"), group="time",
-        precedence=18, build=builders.speed),
+        precedence=18, build=builders_observe.speed),
     CommandSpec(
         "advance", "jump simulated time forward",
         triggers=(("advance", 5), ("skip", 4), ("fast[- ]?forward", 5), ("jump", 4),
@@ -323,7 +323,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
                   ("time travel", 3)),
         slots=(Slot("duration", "duration", True, "how far, e.g. 10m"),),
         examples=("advance 10 minutes", "skip ahead an hour", "fast forward 30m"), group="time",
-        precedence=17, build=builders.advance),
+        precedence=17, build=builders_observe.advance),
     CommandSpec(
         "plan", "what a command would do, and the evidence, without doing it",
         triggers=(("should (?:i|we)", 10), ("shall (?:i|we)", 10), ("ought (?:i|we) to", 10),
@@ -342,7 +342,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
                   ("how do(?:es)? (?:\\S+ ){1,3}work", 4)),
         slots=(Slot("topic", "topic", help="a command, e.g. deploy"),),
         examples=("help", "help deploy", "how do I roll back?"), group="time",
-        precedence=3, build=builders.help_),
+        precedence=3, build=builders_observe.help_),
 )
 
 _BY_INTENT = {spec.intent: spec for spec in REGISTRY}

@@ -15,11 +15,12 @@ if TYPE_CHECKING:
     from .tokens import Analysis, Token
     from .context import ParseContext
 
-__all__ = ["Refusal", "leftover_refusal", "component", "durations", "env_of", "number", "previous_word",
+__all__ = ["ANY", "Refusal", "as_number", "says_pronoun", "leftover_refusal", "component", "durations", "env_of", "number", "previous_word",
            "unknown_words", "version_of"]
 
 _KIND_WORD = {"service": "service", "database": "database", "cache": "cache", "queue": "queue",
               "ext": "external dependency", "zone": "zone"}
+ANY = ("service", "database", "cache", "queue", "ext", "zone")  # every kind a command may name
 _PRONOUNS = {"it", "that", "this", "them", "same", "there", "its", "again"}
 
 
@@ -73,7 +74,7 @@ def component(an: Analysis, ctx: ParseContext, kinds: tuple[str, ...], *, role: 
         raise Refusal(f"{name} is a {_KIND_WORD.get(kind, kind)}, not a {role}{listed}",
                       [example])
     unknown = unknown_words(an)
-    if unknown and not _says_pronoun(an):  # a name we do not have: never "everything"
+    if unknown and not says_pronoun(an):  # a name we do not have: never "everything"
         word = unknown[0]
         close = ctx.names.suggest(word.lower(), kinds)
         hint = f"; did you mean {close[0]}?" if close else ""
@@ -82,7 +83,7 @@ def component(an: Analysis, ctx: ParseContext, kinds: tuple[str, ...], *, role: 
                       close + [f"{role}s: {', '.join(options[:12])}"])
     last = ctx.last_target
     if last is not None and (not kinds or ctx.names.kind(last) in kinds):
-        if required or _says_pronoun(an):
+        if required or says_pronoun(an):
             ctx.assumed_env = ctx.last_env
             where = f" in {ctx.last_env}" if ctx.last_env and env_of(an) is None else ""
             ctx.notes.append(f"assuming {last}{where} from the previous command")
@@ -121,7 +122,7 @@ def leftover_refusal(an: Analysis, ctx: ParseContext) -> None:
                           f"{', '.join(ctx.names.envs)})", ["deploy checkout 2.5.0 to staging"])
 
 
-def _says_pronoun(an: Analysis) -> bool:
+def says_pronoun(an: Analysis) -> bool:
     return any(t.text in _PRONOUNS for t in an.tokens)
 
 
@@ -180,3 +181,10 @@ def count_of(an: Analysis) -> int | None:
 
 def seconds(value: float) -> int:
     return int(round(value))
+
+
+def as_number(value: float | None) -> float | int | None:
+    """A whole number as an int, anything else rounded to six places (None stays None)."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 6)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..commands import Abort, Deploy, History, Promote, Reply, Rollback
-from ..deploy.controller import KEEP_OLD_MS, Rollout
+from ..deploy.controller import Rollout
+from ..deploy.strategies import KEEP_OLD_MS
 from ..durations import format_clock, format_duration
 from ..topology import Kind
 from .registry import handles

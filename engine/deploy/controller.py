@@ -1,37 +1,27 @@
-"""Rollouts as small state machines over the instance table, one per service at a time.
-
-- **rolling**: add ``surge`` new instances (25 %, at least one), wait until they are ready,
-  bake and analyse, then remove as many old ones; repeat. Nothing is removed before its
-  replacement is ready (max unavailable 0), so a healthy rollout never dents availability.
-- **canary**: run a few new instances and give them a share of the traffic through the
-  node's traffic split (10 % → 25 % → 50 %), analysing the new pool against the stable
-  one after each pause; then replace the stable pool.
-- **blue-green**: start a full preview stack that takes a sliver of traffic for analysis,
-  switch all traffic at once, keep the old stack for a while for an instant rollback.
+"""Rollouts as small state machines over the instance table, one per service at a time: the
+controller starts, advances (``engine.deploy.strategies``), aborts and promotes them, and keeps
+each service's revisions. Nothing is removed before its replacement is ready (max unavailable
+0), so a healthy rollout never dents availability.
 
 A failed analysis, a crash, or a batch that is not ready by the progress deadline aborts the
-rollout and rolls back: new instances go, weights return to the stable pool.
+rollout and rolls back: new instances go, the traffic split returns to the stable pool.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..instances import State
-from . import bake, sharing
+from . import bake, sharing, strategies
 
 if TYPE_CHECKING:
     from ..simulation import Simulation
 
 __all__ = ["DeployController", "Revision", "Rollout"]
 
-SURGE = 0.25  # rolling: share of instances replaced per batch (max unavailable is 0)
-PREVIEW_SHARE = 0.05  # blue-green: traffic the preview stack takes for its analysis
-KEEP_OLD_MS = 300_000  # blue-green: how long the old stack stays up after the switch
 KEEP_FINISHED_MS = 600_000  # finished rollouts stay listed this long
 
 
@@ -186,7 +176,7 @@ class DeployController:
         for rollout in list(self.active.values()):
             if rollout.phase == "bake":
                 bake.sample_memory(self, rollout, t)
-            _PHASES[rollout.strategy](self, rollout, t)
+            strategies.PHASES[rollout.strategy](self, rollout, t)
         for rollout in self.finished:
             if rollout.keep_old_until is not None and t >= rollout.keep_old_until:
                 self._remove(rollout.node, new=False, rollout=rollout)
@@ -200,98 +190,6 @@ class DeployController:
                 self._emit("deploy.rolled_back", rollout, to=rollout.from_version)
         self.finished = [r for r in self.finished if r.keep_old_until is not None
                          or r.draining or t - (r.finished_at or t) < KEEP_FINISHED_MS]
-
-    # -- strategies --------------------------------------------------------------------------
-    def _rolling(self, r: Rollout, t: int) -> None:
-        new, old = self._pools(r)
-        if r.phase == "start":
-            if not len(old):
-                return self._complete(r)
-            size = len(new) + len(old)
-            r.batch = min(max(1, math.ceil(size * SURGE)), len(old))
-            first = int(self.sim.world.inst.next_ordinal[r.node])
-            r.surging = (first, first + r.batch)
-            self.sim.world.lifecycle.add(r.node, r.batch, t, r.new_v)
-            r.phase, r.deadline = "surge", t + self._deadline(r)
-        elif r.phase == "surge":
-            if self._all_ready(new):
-                self._bake(r, t, self._delivery(r).bake)
-            elif t >= r.deadline:
-                self._abort(r, "progress deadline exceeded: new instances did not become "
-                               f"ready in {self._deadline(r) // 1000}s")
-        elif r.phase == "bake" and t >= r.wait_until:
-            if self._analyse(r):
-                self._remove_oldest(r.node, r.new_v, r.batch)
-                r.step += 1
-                self._emit("deploy.step", r, step=f"batch {r.step}", verdict="passed",
-                           reason=r.evidence, analysis=r.figures)
-                r.phase = "start"
-
-    def _canary(self, r: Rollout, t: int) -> None:
-        new, old = self._pools(r)
-        size = len(old) or len(new)
-        if r.phase == "start":
-            weight = r.steps[r.step] / 100
-            want = max(1, math.ceil(size * weight))
-            if len(new) < want:
-                self.sim.world.lifecycle.add(r.node, want - len(new), t, r.new_v)
-            r.phase, r.deadline = "grow", t + self._deadline(r)
-        elif r.phase == "grow":
-            if self._all_ready(new):
-                self._weights(r.node, r.new_v, r.steps[r.step] / 100)
-                self._emit("deploy.step", r, step=f"{r.steps[r.step]:g}% canary",
-                           weight=r.steps[r.step])
-                self._bake(r, t, self._delivery(r).pause)
-            elif t >= r.deadline:
-                self._abort(r, "progress deadline exceeded: canary instances did not become "
-                               "ready")
-        elif r.phase == "bake" and t >= r.wait_until:
-            if self._analyse(r):
-                self._emit("deploy.step", r, step=f"{r.steps[r.step]:g}% canary",
-                           verdict="passed", reason=r.evidence, analysis=r.figures)
-                r.step += 1
-                r.phase = "start" if r.step < len(r.steps) else "full"
-        elif r.phase == "full":
-            if len(new) < size:
-                self.sim.world.lifecycle.add(r.node, size - len(new), t, r.new_v)
-            r.phase, r.deadline = "replace", t + self._deadline(r)
-        elif r.phase == "replace":
-            if self._all_ready(new):
-                self._remove(r.node, new=False, rollout=r)
-                self._weights(r.node, r.new_v, None)
-                self._complete(r)
-            elif t >= r.deadline:
-                self._abort(r, "progress deadline exceeded while promoting")
-
-    def _blue_green(self, r: Rollout, t: int) -> None:
-        new, old = self._pools(r)
-        if r.phase == "start":
-            self.sim.world.lifecycle.add(r.node, len(old), t, r.new_v)
-            self._weights(r.node, r.new_v, 0.0)
-            r.phase, r.deadline = "preview", t + self._deadline(r)
-        elif r.phase == "preview":
-            if self._all_ready(new):
-                self._weights(r.node, r.new_v, PREVIEW_SHARE)
-                self._emit("deploy.step", r, step="preview", weight=PREVIEW_SHARE * 100)
-                self._bake(r, t, 2 * self._delivery(r).bake)
-            elif t >= r.deadline:
-                self._abort(r, "progress deadline exceeded: the preview stack did not become "
-                               "ready")
-        elif r.phase == "bake" and t >= r.wait_until:
-            if self._analyse(r):
-                r.phase, r.deadline = "switch", t + self._deadline(r)
-        if r.phase == "switch":
-            if not self._all_ready(self._pools(r)[0]):  # it grew with the live stack
-                if t >= r.deadline:
-                    self._abort(r, "progress deadline exceeded: the preview stack did not "
-                                   "become ready to switch")
-                return
-            self._weights(r.node, r.new_v, 1.0)
-            self._emit("deploy.step", r, step="switched", verdict="passed",
-                       reason=r.evidence, analysis=r.figures)
-            r.keep_old_until = t + KEEP_OLD_MS
-            r.phase = "switched"
-            self._complete(r)
 
     # -- sharing the instance count with the autoscaler (engine.deploy.sharing) -----------
     def scope(self, node: int) -> sharing.Scope | None:
@@ -406,7 +304,3 @@ class DeployController:
     def _emit(self, type_: str, r: Rollout, **fields: object) -> None:
         self.sim.world.emit(type_, service=r.service, env=r.env, version=r.to_version,
                             strategy=r.strategy, **fields)
-
-
-_PHASES = {"rolling": DeployController._rolling, "canary": DeployController._canary,
-           "blue-green": DeployController._blue_green}

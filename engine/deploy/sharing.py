@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..instances import State
+from .strategies import PREVIEW_SHARE
 
 if TYPE_CHECKING:
     from .controller import DeployController, Rollout
@@ -137,6 +138,4 @@ def _resize_rolling(ctrl: DeployController, r: Rollout, count: int, t: int,
 
 
 def _preview_share(r: Rollout) -> float:
-    from .controller import PREVIEW_SHARE
-
     return 0.0 if r.phase in ("start", "preview") else PREVIEW_SHARE
