@@ -95,6 +95,8 @@ class InjectFault(Command):
     latency_ms: float | None = None
     percent: float | None = None
     count: int | None = None
+    peer: str | None = None  # the other end of a link (partition, latency between two)
+    env: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

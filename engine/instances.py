@@ -47,6 +47,7 @@ _COLUMNS: dict[str, tuple[type, float]] = {
     "capacity": (np.float64, 1.0),  # requests/s at 100% CPU
     "stress": (np.float64, 0.0),  # CPU taken by something else (0..1)
     "run_ms": (np.int64, 0),  # ms running since its last start (what a leak grows with)
+    "leak_from": (np.int64, 0),  # run_ms when an injected leak began on it
     "backlog": (np.float64, 0.0),  # requests queued beyond the stationary queue
     "lag": (np.float64, 0.0),  # replication lag in seconds (replicas)
     "unapplied": (np.float64, 0.0),  # writes acknowledged by the primary, not applied here
@@ -77,6 +78,7 @@ class Instances:
     capacity: np.ndarray
     stress: np.ndarray
     run_ms: np.ndarray
+    leak_from: np.ndarray
     backlog: np.ndarray
     lag: np.ndarray
     unapplied: np.ndarray

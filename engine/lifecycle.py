@@ -57,12 +57,15 @@ class Lifecycle:
             self.refresh_due()
             return
         crash_on_start = self.world.versions.crash_on_start
+        effects = self.world.effects
         for row in np.flatnonzero(due).tolist():
             if state[row] == State.CRASHED:
                 self.start(row, t)
                 self.world.emit_instance("instance.restarted", row, restarts=int(inst.restarts[row]))
             elif crash_on_start[inst.version[row]]:
                 self.crash(row, t, "crashed on start (exit code 1)")
+            elif (why := effects.start_blocked(int(inst.node[row]), int(inst.zone[row]))):
+                self.crash(row, t, why)  # a fault keeps it from coming up: back-off and retry
             else:
                 self.set_state(row, State.READY, t)
 
@@ -70,6 +73,7 @@ class Lifecycle:
         inst = self.world.inst
         inst.ready_at[row] = t + self.world.topo.startup[inst.node[row]]
         inst.run_ms[row] = 0
+        inst.leak_from[row] = 0
         inst.backlog[row] = 0.0
         self.set_state(row, State.STARTING, t)
 
@@ -84,6 +88,7 @@ class Lifecycle:
         inst.restart_at[row] = t + delay
         inst.restarts[row] += 1
         inst.run_ms[row] = 0
+        inst.leak_from[row] = 0
         self.world.crash_reasons[(int(node), int(inst.ordinal[row]))] = reason
         self.set_state(row, State.CRASHED, t)
         self.world.emit_instance("instance.crashed", row, reason=reason,
@@ -125,6 +130,7 @@ class Lifecycle:
         """Start ``count`` instances of ``version``, each in the emptiest of the node's zones."""
         world, inst = self.world, self.world.inst
         zones = world.zones_of(node)
+        zones = [z for z in zones if z not in world.effects.zones_down] or zones  # route round
         per_zone = dict.fromkeys(zones, 0)
         for zone in inst.zone[inst.rows_of(node)].tolist():
             if zone in per_zone:

@@ -16,6 +16,7 @@ import numpy as np
 
 from .actions import apply as apply_command
 from .autoscale import Autoscaler
+from .chaos.controller import ChaosController
 from .clock import Clock
 from .commands import Command, Reply
 from .deploy import DeployController
@@ -58,6 +59,7 @@ class Simulation:
         self.metrics = MetricStore(self.world.topo.size, spec.tick)
         self.autoscaler = Autoscaler(self)
         self.deploys = DeployController(self)
+        self.chaos = ChaosController(self)
         self.tick.checks.append(self.autoscaler.check)
         self.paused = False  # read by the front ends that pace the clock
         self.speed = 1.0  # simulated seconds per wall second, for the same

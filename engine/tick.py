@@ -78,6 +78,7 @@ class Tick:
         self.streams = Streams(world.seed)
         self.traffic = TrafficModel(spec.traffic, spec.start, spec.tick, topo.entry_share,
                                     self.streams("traffic"))
+        self.traffic.boost = world.effects.traffic
         self.entry_nodes = np.flatnonzero(topo.entry_share > 0)
         src = topo.edge_src
         first = np.searchsorted(src, src) if len(src) else np.zeros(0, dtype=np.intp)
@@ -129,7 +130,7 @@ class Tick:
     def any_leak(self) -> bool:
         world = self.world
         return bool(self._cached("leak", lambda: bool(
-            world.versions.memory_leak[world.inst.version].any())))
+            world.versions.memory_leak[world.inst.version].any() or world.effects.leak.any())))
 
     @property
     def any_stress(self) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .chaos.effects import Effects
 from .instances import Instances, Role, State
 from .metrics import METRIC_COUNT
 from .histogram import B
@@ -141,6 +142,7 @@ class World:
         self.versions = VersionTable()
         self.inst = Instances(topo.size)
         self.flow = FlowState(topo.size, len(topo.edge_src), len(topo.consumers))
+        self.effects = Effects(topo.size, len(topo.edge_src))  # what running faults do
         self.writes_acked = np.zeros(topo.size)  # per database, over the run
         self.writes_lost = np.zeros(topo.size)  # per database, over the run (failovers)
         self.connections_wanted = np.zeros(topo.size)  # per database: the clients' pools

@@ -205,7 +205,13 @@ def chaos(an: Analysis, ctx: ParseContext) -> Command:
         raise Refusal(f"a fault lasts a positive time, not {duration}s",
                       [f"add 300ms of latency to {target} for 10 minutes"])
     count = count_of(an) if fault in ("instance-kill", "crash-loop") else None
-    return InjectFault(fault, target, duration, as_number(latency), as_number(percent), count)
+    names = [t.value[0] for t in an.tokens if t.kind == "name" and t.value[0] != target]
+    peer = names[0] if fault in _LINK_FAULTS and names else None  # "between checkout and …"
+    return InjectFault(fault, target, duration, as_number(latency), as_number(percent), count,
+                       peer, env_of(an, ctx))
+
+
+_LINK_FAULTS = {"partition", "latency", "packet-loss", "dns-failure"}
 
 
 def _spike_percent(an: Analysis, pct: float | None) -> float | None:

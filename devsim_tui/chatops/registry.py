@@ -202,7 +202,9 @@ REGISTRY: tuple[CommandSpec, ...] = (
                Slot("duration", "duration", help="how long, e.g. 10m", takes=("dur",)),
                Slot("latency_ms", "latency", help="added latency, e.g. 300ms", takes=("dur", "num")),
                Slot("percent", "percent", help="a share, e.g. 20%", takes=("pct", "x", "num")),
-               Slot("count", "count", help="how many instances", takes=("num",))),
+               Slot("count", "count", help="how many instances", takes=("num",)),
+               Slot("peer", "target", help="the other end of a link, e.g. 'between checkout "
+                    "and payments'", takes=()), ENV),
         examples=("add 300ms of latency to search for 10 minutes", "kill two pods of checkout",
                   "inject 20% errors into payments", "flush the sessions cache",
                   "take zone-b down", "fail the orders-db primary"),

@@ -52,8 +52,12 @@ DESCRIBE: dict[str, Callable[[dict[str, Any]], str | None]] = {
                                      f"({d.get('reason')})",
     "db.failover": lambda d: f"{d.get('database')} failed over to {d.get('new_primary')} "
                              f"({d.get('lost_writes', 0)} writes lost)",
-    "chaos.started": lambda d: f"{d.get('fault')} was injected into {d.get('target')}",
-    "chaos.ended": lambda d: f"the {d.get('fault')} on {d.get('target')} ended",
+    # (a fault an exercise hides is not a change anyone made: it is what is to be found)
+    "chaos.started": lambda d: None if d.get("hidden") else
+                               f"{d.get('fault')} was injected into {d.get('target')} "
+                               f"(chaos #{d.get('id')})",
+    "chaos.ended": lambda d: None if d.get("hidden") or str(d.get("reason", "")).startswith(
+        "one-shot") else f"the {d.get('fault')} on {d.get('target')} ended",
     "instance.restarted": lambda d: f"{d.get('instance')} was restarted on request"
                                     if d.get("reason") == "requested" else None,
 }
@@ -121,8 +125,9 @@ def traffic_change(sim: Simulation, node: int, began: int) -> Change | None:
 
 
 def timeline(sim: Simulation, began: int | None, names: set[str], env: str,
-             node: int) -> str:
-    """A sentence: when the symptom began and the changes on its path around then."""
+             node: int, cause: str | None = None) -> str:
+    """A sentence: when the symptom began and the changes on its path around then (of
+    changes made at the same moment, one to the cause first)."""
     from ..durations import format_clock
 
     if began is None:
@@ -135,7 +140,9 @@ def timeline(sim: Simulation, began: int | None, names: set[str], env: str,
     after = [c for c in found if c.t > began + SAMPLE_MS]
     text = f"it began about {format_clock(max(began, 0))}"
     if before:
-        c = before[-1]
+        latest = before[-1].t
+        c = next((c for c in reversed(before) if c.subject == cause and latest - c.t
+                  <= SAMPLE_MS), before[-1])
         gap = max(began - c.t, 0) // 1000
         text += f", {gap}s after {c.text}" if gap else f", as {c.text}"
     else:

@@ -90,7 +90,8 @@ def diagnose(sim: Simulation, node: int, recent: dict,
     kind = "errors" if err >= ERROR_NOTABLE else "latency"
     sure, why, against = _cause(sim, cause, kind, recent)
     began = onset(sim, node, kind, float(base[node]), ERROR_NOTABLE, SLOW_FACTOR)
-    when = timeline(sim, began, {names[n].name for n in path}, info.env, node)
+    when = timeline(sim, began, {names[n].name for n in path}, info.env, node,
+                    names[cause].name)
     message = symptom + (f"; it comes through {via}" if len(path) > 1 else "")
     message += f"; {sure}: {why}" + (f" (but {against})" if against else "")
     message += f". Timing: {when}" if when else ""
@@ -155,8 +156,13 @@ def _cause(sim: Simulation, node: int, kind: str, recent: dict) -> tuple[str, st
     if crashed:
         return "likely", (f"{info.name} is crash-looping: {len(crashed)} of {len(rows)} "
                           f"instances down{why}"), ""
-    failover = [c for c in changes(sim, {info.name}, info.env, sim.now - LOOK_BACK_MS)
-                if "failed over" in c.text]
+    logged = changes(sim, {info.name}, info.env, sim.now - LOOK_BACK_MS)
+    injected = [c for c in logged if "was injected into" in c.text and not any(
+        later.t >= c.t and later.text.startswith(f"the {c.text.split()[0]} on ")
+        for later in logged)]
+    if injected:  # a fault the trainee injected, still running
+        return "likely", f"{injected[-1].text} {(sim.now - injected[-1].t) // 1000}s ago", ""
+    failover = [c for c in logged if "failed over" in c.text]
     if failover:
         return "likely", (f"{failover[-1].text} {(sim.now - failover[-1].t) // 1000}s ago: "
                           "writes fail while it has no primary"), ""

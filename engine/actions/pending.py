@@ -12,10 +12,7 @@ from ..commands import (
     Ack,
     Alerts,
     Anomalies,
-    ChaosList,
-    ChaosStop,
     Command,
-    InjectFault,
     Reply,
     Silence,
 )
@@ -27,8 +24,7 @@ if TYPE_CHECKING:
     from ..simulation import Simulation
 
 _CAPABILITY = {
-    InjectFault: "chaos experiments",
-    ChaosStop: "chaos experiments", ChaosList: "chaos experiments", Alerts: "alerting",
+    Alerts: "alerting",
     Ack: "alerting", Silence: "alerting", Anomalies: "anomaly detection",
 }
 

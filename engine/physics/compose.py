@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..chaos.effects import RETRANSMIT_S
 from . import latency as lat
 from . import pools as pools_
 from .servers import RHO_MAX, SETTLED_S, erlang_c
@@ -83,7 +84,35 @@ def _signature(world: World) -> np.ndarray:
     routing = world.routing()
     mu = np.bincount(routing.pool, routing.mu * routing.ready, len(routing.pool_node))
     return np.concatenate([routing.pool_node, routing.pool_version, routing.pool_share, mu,
-                           routing.routable])
+                           routing.routable, [world.effects.version]])
+
+
+def _edge_faults(world: World, edges: np.ndarray, attempt: np.ndarray, p: np.ndarray,
+                 tau: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Faults on call edges: added latency, retransmissions of lost packets, calls that fail
+    at once (a failed lookup or handshake), and calls that hang until their timeout (a
+    partition)."""
+    fx = world.effects
+    extra, slow, fast, cut = (fx.edge_latency[edges], fx.edge_delay[edges], fx.edge_fail[edges],
+                              fx.edge_cut[edges])
+    attempt, p = attempt.copy(), p.copy()
+    if extra.any():
+        sel = np.flatnonzero(extra > 0)
+        attempt[sel] = lat.convolve(attempt[sel], lat.at_value(extra[sel]))
+    if slow.any():
+        sel = np.flatnonzero(slow > 0)
+        later = lat.convolve(attempt[sel], lat.at_value(np.full(len(sel), RETRANSMIT_S)))
+        attempt[sel] = (1.0 - slow[sel, None]) * attempt[sel] + slow[sel, None] * later
+        p[sel] = fx.combine(p[sel], slow[sel] ** 3)  # every retransmission lost as well
+    if fast.any():
+        sel = np.flatnonzero(fast > 0)
+        attempt[sel] = (1.0 - fast[sel, None]) * attempt[sel] + fast[sel, None] * \
+            lat.at_value(np.full(len(sel), 0.001))
+        p[sel] = fx.combine(p[sel], fast[sel])
+    if cut.any():
+        attempt[cut] = lat.at_value(tau[cut])
+        p[cut] = 1.0
+    return attempt, p
 
 
 def moved(world: World, tick: Tick, smooth: np.ndarray) -> bool:
@@ -130,13 +159,14 @@ def step(world: World, tick: Tick, t: int) -> None:
     lam = mean(world.flow.slow[inst.node] * routing.share)  # over a minute, not one tick
     rho = np.minimum(lam / mu, RHO_MAX)
     c = topo.workers[pool_node]
+    fx = world.effects
     base = topo.base_latency[pool_node] * versions.latency_factor[routing.pool_version] + \
-        mean(inst.backlog / np.maximum(routing.mu, 1e-9))
+        mean(inst.backlog / np.maximum(routing.mu, 1e-9)) + fx.node_latency[pool_node]
     own = lat.own_latency(base, c / mu, erlang_c(c, rho), 1.0 / (mu * (1.0 - rho)))
     ext = topo.is_external[pool_node]
     if ext.any():
         own[ext] = lat.lognormal(topo.base_latency[pool_node[ext]], topo.ext_p99[pool_node[ext]])
-    own_err = versions.error_rate[routing.pool_version]
+    own_err = fx.combine(versions.error_rate[routing.pool_version], fx.node_error[pool_node])
 
     node_pmf = lat.zero(topo.size)
     node_fail = np.zeros(topo.size)
@@ -198,6 +228,8 @@ def _calls(world: World, tick: Tick, nodes: np.ndarray, edges: np.ndarray,
     kept, timed = lat.timeout_cut(callee if waited is None else waited, tau)
     attempt = kept + timed[:, None] * lat.at_value(tau)
     p = 1.0 - (1.0 - node_fail[dst]) * (1.0 - timed)
+    if world.effects.on_edges:
+        attempt, p = _edge_faults(world, edges, attempt, p, tau)
     attempt_fail[edges] = p
     call, p_call = attempt, p.copy()
     retries = topo.edge_retries[edges]

@@ -51,7 +51,8 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     got[:, db] = writes
     got = got[:, node]
     applying = (primary_ready[node] > 0) & (routing.ready[rows] > 0)
-    rate = tick.apply_rate[node] * world.dt
+    apply_rate = tick.apply_rate[node] * world.effects.apply_factor[node]  # (a lag fault)
+    rate = apply_rate * world.dt
     u0 = inst.unapplied[rows]
     if not np.any(u0[applying]) and not np.any(got[:, applying] > rate[applying]):
         # each tick's writes are applied within the tick; replicas that are down fall behind
@@ -64,7 +65,7 @@ def step(world: World, tick: Tick, b: Batch) -> None:
             prev = total - np.where(applying, np.minimum(total, rate), 0.0)
             u[k] = prev
     u = np.where(tick.sync_standby(world, rows), 0.0, u)
-    lag = tick.base_lag[node] + u / tick.apply_rate[node]
+    lag = tick.base_lag[node] + u / apply_rate
     per_node = np.zeros((b.k, topo.size))
     for k in range(len(rows)):  # replicas are few; the metric is the worst one's lag
         per_node[:, node[k]] = np.maximum(per_node[:, node[k]], lag[:, k])

@@ -128,7 +128,7 @@ def _consumers(world: World, tick: Tick, b: Batch, groups: np.ndarray) -> None:
     process it the next tick."""
     flow = world.flow
     queue, consumer = tick.consumer_queues[groups], tick.consumer_nodes[groups]
-    cap = tick.consumer_capacity(world)[groups]
+    cap = tick.consumer_capacity(world)[groups] * ~world.effects.stalled[queue]  # (a backlog)
     pulled = np.empty((b.k, len(groups)))
     waiting = np.empty((b.k, len(groups)))
     pulled[0] = flow.consumed[groups]

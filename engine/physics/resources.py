@@ -34,6 +34,11 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     # leaked memory from whole milliseconds run, so it is the same however ticks are batched
     steps = np.arange(1, b.k + 1) * world.dt_ms
     leak = world.versions.memory_leak[inst.version] / 60_000.0
+    injected = world.effects.leak[node] / 60_000.0  # a memory-leak fault, from its start
+    since = inst.leak_from
+
+    def leaked(run: np.ndarray) -> np.ndarray:
+        return leak * run + injected * np.maximum(run - since, 0)
     coef = tick.resource_coefficients()
     # per node, while no instance is past its capacity, CPU, memory and saturation are linear
     # in the node's rate: sums over instances of a + b·λ (a tick where some instance is
@@ -44,18 +49,18 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     b.extra["mem"] = coef.mem_a + coef.mem_b * lam
     if tick.any_leak:  # summed instance by instance: exact, whatever the batch
         b.extra["mem"] = b.extra["mem"] + tick.node_sums(
-            leak * (inst.run_ms + np.outer(steps, running > 0)) * running)
+            leaked(inst.run_ms + np.outer(steps, running > 0)) * running)
     over = np.flatnonzero(np.any(lam * coef.per_mu > 1.0, axis=1) | tick.any_stress)
     if len(over):
-        _exact(world, tick, b, over, running, steps, leak)
+        _exact(world, tick, b, over, running, steps, leaked)
     # the highest memory each instance reached in the batch (its rate peaks with its node's)
     run_ms = inst.run_ms + steps[-1] * (running > 0)
     peak = lam.max(axis=0)[node] * routing.share
-    top = (topo.mem_base[node] + topo.mem_per_rps[node] * peak + leak * run_ms) * running
+    top = (topo.mem_base[node] + topo.mem_per_rps[node] * peak + leaked(run_ms)) * running
     if np.any(top > topo.mem_limit[node]):
         each = lam[:, node] * routing.share
         mem = (topo.mem_base[node] + topo.mem_per_rps[node] * each
-               + leak * (inst.run_ms + np.outer(steps, running > 0))) * running
+               + leaked(inst.run_ms + np.outer(steps, running > 0))) * running
         b.assume(mem > topo.mem_limit[node])
     last_lam = lam[-1][node] * routing.share
     rho = np.minimum(last_lam / np.maximum(routing.mu, 1e-12), 1.0)
@@ -63,7 +68,7 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     cpu = (idle + (1.0 - idle) * rho) * ready
     if tick.any_stress:
         cpu = np.minimum(cpu + inst.stress * ready, 1.0)
-    mem = (topo.mem_base[node] + topo.mem_per_rps[node] * last_lam + leak * run_ms) * running
+    mem = (topo.mem_base[node] + topo.mem_per_rps[node] * last_lam + leaked(run_ms)) * running
     oom = mem > topo.mem_limit[node]
     probes = _probes(world, tick, b) if tick.liveness_nodes else []
     t = b.last
@@ -81,7 +86,7 @@ def step(world: World, tick: Tick, b: Batch) -> None:
 
 
 def _exact(world: World, tick: Tick, b: Batch, ticks: np.ndarray, running: np.ndarray,
-           steps: np.ndarray, leak: np.ndarray) -> None:
+           steps: np.ndarray, leaked) -> None:  # noqa: ANN001 - run ms -> MiB leaked
     """CPU, memory and saturation summed instance by instance, for the given ticks."""
     inst, topo, routing = world.inst, world.topo, world.routing()
     node, ready = inst.node, routing.ready
@@ -92,7 +97,7 @@ def _exact(world: World, tick: Tick, b: Batch, ticks: np.ndarray, running: np.nd
     if tick.any_stress:
         cpu = np.minimum(cpu + inst.stress * ready, 1.0)
     run_ms = inst.run_ms + np.outer(steps[ticks], running > 0)
-    mem = (topo.mem_base[node] + topo.mem_per_rps[node] * lam + leak * run_ms) * running
+    mem = (topo.mem_base[node] + topo.mem_per_rps[node] * lam + leaked(run_ms)) * running
     sums = tick.node_sums(np.stack([cpu, mem, rho * ready]))
     b.extra["cpu"][ticks], b.extra["mem"][ticks], b.extra["sat"][ticks] = sums
 

@@ -50,6 +50,7 @@ class TrafficModel:
         self._i = 0
         self._next_tick = 1  # entry_rps is asked for ticks 1, 2, 3, …
         self.factor = 1.0  # the last multiplier applied, for display
+        self.boost: np.ndarray | None = None  # per node, set by the chaos effects
 
     def multiplier(self, t_ms: int) -> float:
         """D(t)·S(t): the deterministic part of the curve at time ``t_ms``."""
@@ -98,6 +99,8 @@ class TrafficModel:
             need -= take
         factor = np.concatenate(factors) if len(factors) > 1 else factors[0]
         out = np.outer(factor * self.spec.rps, self.entry_share)
+        if self.boost is not None:
+            out *= self.boost  # a traffic spike injected on purpose
         if len(self.entry_nodes):
             out[:, self.entry_nodes] *= np.concatenate(white) if len(white) > 1 else white[0]
         self.factor = float(factor[-1])

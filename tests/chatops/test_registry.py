@@ -35,7 +35,8 @@ def test_help_lists_every_command_and_details_each() -> None:
         assert spec.examples[0] in detail
         for slot in spec.slots:
             assert slot.name in detail
-    assert "not simulated" in help_text("chaos")
+    assert "not simulated" in help_text("alerts")
+    assert "not simulated" not in help_text("chaos")
     assert "not simulated" not in help_text("deploy")
 
 

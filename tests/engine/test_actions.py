@@ -128,7 +128,9 @@ def test_time_commands() -> None:
 
 
 def test_capabilities_not_built_yet_say_so() -> None:
-    reply = sim().apply(InjectFault("latency", "search", latency_ms=300))
+    from engine.commands import Alerts
+
+    reply = sim().apply(Alerts())
     assert not reply.ok and "not simulated" in reply.message
 
 
