@@ -59,13 +59,13 @@ class Simulation:
         self.metrics = MetricStore(self.world.topo.size, spec.tick)
         self.autoscaler = Autoscaler(self)
         self.deploys = DeployController(self)
-        self.chaos = ChaosController(self)
         self.tick.checks.append(self.autoscaler.check)
         self.paused = False  # read by the front ends that pace the clock
         self.speed = 1.0  # simulated seconds per wall second, for the same
         self._scheduled: list[tuple[int, int, Callable[[], None]]] = []
         self.deferred: Callable[[], None] | None = None  # work a command leaves for after it
         self._order = itertools.count()  # ties in the schedule run in the order they were set
+        self.chaos = ChaosController(self)  # (after the schedule: a scenario may plan faults)
 
     def _publish(self, t: int, type_: str, data: dict[str, Any]) -> None:
         event = Event(t, type_, data)

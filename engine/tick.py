@@ -172,7 +172,7 @@ class Tick:
         """Per node: the smoothed admitted rate past which some instance's queue grows."""
         def build() -> np.ndarray:
             world, routing = self.world, self.world.routing()
-            per = np.where(routing.share > 0, routing.mu / np.maximum(routing.share, 1e-300),
+            per = np.where(routing.share > 0, routing.mu / np.maximum(routing.share, 1e-12),
                            np.inf)
             out = np.full(world.topo.size, np.inf)
             np.minimum.at(out, world.inst.node, per)

@@ -67,6 +67,17 @@ class ChaosController:
         self.record: list[Experiment] = []  # every experiment, for grading: ground truth
         self._next_id = 1
         sim.bus.subscribe(self._rolled_back)
+        for planned in sim.spec.chaos:  # the scenario's schedule
+            sim.schedule(planned.at, lambda p=planned: self._planned(p))
+
+    def _planned(self, p) -> None:  # noqa: ANN001 - scenario.ChaosSpec
+        from ..commands import InjectFault
+
+        result = self.start(InjectFault(p.fault, p.target, None if p.duration is None else
+                                        p.duration // 1000, p.latency_ms, p.percent, p.count,
+                                        p.peer, p.env), by="the scenario", hidden=p.hidden)
+        if isinstance(result, str):  # a schedule that cannot run says so in the event stream
+            self.sim.world.emit("chaos.refused", fault=p.fault, target=p.target, reason=result)
 
     # -- starting ----------------------------------------------------------------------------
     def start(self, cmd: InjectFault, by: str = "a person",
@@ -165,4 +176,4 @@ class ChaosController:
 
 def _protected(sim: Simulation) -> dict[str, str]:
     """Components the scenario protects from chaos, and why."""
-    return dict(getattr(sim.spec, "protected", {}) or {})
+    return dict(sim.spec.protected or {})

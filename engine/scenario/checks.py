@@ -48,6 +48,21 @@ def cross_check(spec: ScenarioSpec) -> list[Issue]:
         issues.append((path, f"{what} {name!r} does not exist{_did_you_mean(name, names)}", False))
 
     zones = list(spec.zones or ())
+    from ..faults import fault_names
+
+    for i, planned in enumerate(spec.chaos or ()):
+        if planned is None:
+            continue
+        if planned.fault not in fault_names():
+            issues.append((("chaos", i, "fault"), f"no fault called {planned.fault!r}"
+                           f"{_did_you_mean(planned.fault, fault_names())}", False))
+        if planned.target not in seen and planned.target not in zones:
+            unknown(("chaos", i, "target"), planned.target, "component or zone")
+        if planned.peer is not None and planned.peer not in seen:
+            unknown(("chaos", i, "peer"), planned.peer, "component")
+    for name in spec.protected or {}:
+        if name not in seen and name not in zones:
+            unknown(("protected", name), name, "protected component")
     for section in ("services", "databases", "caches", "queues"):
         for name, comp in _valid(getattr(spec, section)).items():
             for i, zone in enumerate(comp.zones or ()):

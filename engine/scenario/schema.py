@@ -15,6 +15,7 @@ from .spec import (
     AutoscaleSpec,
     BreakerSpec,
     CallSpec,
+    ChaosSpec,
     ClusterSpec,
     DeliverySpec,
     DiurnalSpec,
@@ -292,6 +293,26 @@ SCENARIO = Record(
         "queues": MapOf(QUEUE, "message queues / topics"),
         "externals": MapOf(EXTERNAL, "third-party dependencies outside the estate"),
         "cluster": CLUSTER,
+        "chaos": ListOf(
+            Record(
+                {
+                    "at": F("duration", REQUIRED, "when it starts (elapsed time)"),
+                    "fault": F("name", REQUIRED, "a fault of the catalogue"),
+                    "target": F("name", REQUIRED, "a component or a zone"),
+                    "peer": F("name", None, "the other end of a link"),
+                    "duration": F("duration", None, "how long (default 5m)", min=1000),
+                    "latency_ms": F("float", None, "added latency (ms)", min=0),
+                    "percent": F("float", None, "magnitude or share, 0–100 (a traffic spike: "
+                                 "its traffic against normal, e.g. 300)", min=0, max=10_000),
+                    "count": F("int", None, "how many instances", min=1),
+                    "env": F("name", None, "environment (default: the primary one)"),
+                    "hidden": F("bool", False, "kept from the trainee: for exercises to find"),
+                },
+                cls=ChaosSpec,
+            ),
+            "faults injected on a schedule",
+        ),
+        "protected": MapOf(F("str", REQUIRED, "why"), "components chaos may not touch, and why"),
     },
     cls=ScenarioSpec,
 )

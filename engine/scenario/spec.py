@@ -13,7 +13,7 @@ __all__ = [
     "AutoscaleSpec", "BreakerSpec", "CacheSpec", "CallSpec", "ClusterSpec", "DeliverySpec",
     "DatabaseSpec", "DiurnalSpec", "EnvironmentSpec", "ExternalSpec", "FailoverSpec",
     "LivenessSpec", "MemorySpec", "NodeOverride", "QueueSpec", "ReplicationSpec",
-    "ResourcesSpec", "RestartSpec", "ScenarioSpec", "ServiceSpec", "SpikeSpec", "TrafficSpec",
+    "ChaosSpec", "ResourcesSpec", "RestartSpec", "ScenarioSpec", "ServiceSpec", "SpikeSpec", "TrafficSpec",
     "VersionSpec",
 ]
 
@@ -213,6 +213,22 @@ class ExternalSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ChaosSpec:
+    """A fault the scenario injects on a schedule (hidden ones are for exercises to find)."""
+
+    at: int
+    fault: str
+    target: str
+    peer: str | None
+    duration: int | None
+    latency_ms: float | None
+    percent: float | None
+    count: int | None
+    env: str | None
+    hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SpikeSpec:
     at: int
     duration: int
@@ -277,6 +293,8 @@ class ScenarioSpec:
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     cluster: ClusterSpec | None = None  # None: capacity is unlimited
+    chaos: tuple[ChaosSpec, ...] = ()  # faults injected on a schedule
+    protected: dict[str, str] = field(default_factory=dict)  # component -> why no chaos
 
     @property
     def primary_environment(self) -> str:
