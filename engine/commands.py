@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 __all__ = [
-    "COMMAND_TYPES", "Abort", "Ack", "Advance", "Alerts", "Anomalies", "Autoscale", "ChaosList",
+    "COMMAND_TYPES", "Abort", "Ack", "Advance", "Alerts", "Anomalies", "Autoscale", "Backup",
+    "ChaosList",
     "ChaosStop", "Command", "Deploy", "Explain", "Failover", "Help", "History", "InjectFault",
-    "Pause", "Plan", "Promote", "Reply", "Restart", "Resume", "Rollback", "Scale", "Silence", "Speed",
+    "Pause", "Plan", "Promote", "Reply", "Restart", "Restore", "Resume", "Rollback", "Scale", "Silence", "Speed",
     "Status",
 ]
 
@@ -117,6 +118,23 @@ class Failover(Command):
     intent: ClassVar[str] = "failover"
     changes_production: ClassVar[bool] = True
     database: str
+    env: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Backup(Command):
+    intent: ClassVar[str] = "backup"
+    changes_production: ClassVar[bool] = True
+    database: str
+    env: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Restore(Command):
+    intent: ClassVar[str] = "restore"
+    changes_production: ClassVar[bool] = True
+    database: str
+    to: int | None = None  # seconds since the start: the newest backup taken by then
     env: str | None = None
 
 
@@ -226,6 +244,7 @@ class History(Command):
 COMMAND_TYPES: dict[str, type[Command]] = {
     cls.intent: cls for cls in (
         Deploy, Rollback, Scale, Restart, Autoscale, InjectFault, ChaosStop, ChaosList, Failover,
+        Backup, Restore,
         Anomalies, Status, Alerts, Ack, Silence, Pause, Resume, Speed, Advance, Explain, Help,
         Promote, Abort, History, Plan)
 }

@@ -16,6 +16,7 @@ import numpy as np
 
 from .actions import apply as apply_command
 from .autoscale import Autoscaler
+from .backups import Backups
 from .chaos.controller import ChaosController
 from .clock import Clock
 from .commands import Command, Reply
@@ -66,6 +67,7 @@ class Simulation:
         self.deferred: Callable[[], None] | None = None  # work a command leaves for after it
         self._order = itertools.count()  # ties in the schedule run in the order they were set
         self.chaos = ChaosController(self)  # (after the schedule: a scenario may plan faults)
+        self.backups = Backups(self)
 
     def _publish(self, t: int, type_: str, data: dict[str, Any]) -> None:
         event = Event(t, type_, data)

@@ -11,6 +11,8 @@ import re
 from typing import TYPE_CHECKING
 
 from engine.commands import (
+    Backup,
+    Restore,
     Abort,
     Autoscale,
     ChaosStop,
@@ -48,8 +50,8 @@ if TYPE_CHECKING:
     from .tokens import Analysis
     from .context import ParseContext
 
-__all__ = ["abort", "autoscale", "chaos", "chaos_stop", "deploy", "failover", "history", "plan",
-           "promote", "restart", "rollback", "scale"]
+__all__ = ["abort", "autoscale", "backup", "chaos", "chaos_stop", "deploy", "failover",
+           "history", "plan", "promote", "restart", "restore", "rollback", "scale"]
 
 SERVICE_KINDS = ("service",)
 _FOR = {"for", "during", "lasting", "over", "next"}
@@ -180,6 +182,19 @@ def failover(an: Analysis, ctx: ParseContext) -> Command:
     database = component(an, ctx, ("database",), role="database", required=True,
                          example="fail over orders-db")
     return Failover(database, env_of(an, ctx))  # type: ignore[arg-type]
+
+
+def backup(an: Analysis, ctx: ParseContext) -> Command:
+    database = component(an, ctx, ("database",), role="database", required=True,
+                         example="backup orders-db")
+    return Backup(database, env_of(an, ctx))  # type: ignore[arg-type]
+
+
+def restore(an: Analysis, ctx: ParseContext) -> Command:
+    database = component(an, ctx, ("database",), role="database", required=True,
+                         example="restore orders-db")
+    to = next((seconds(t.value) for _, t in durations(an)), None)
+    return Restore(database, to, env_of(an, ctx))  # type: ignore[arg-type]
 
 
 def chaos(an: Analysis, ctx: ParseContext) -> Command:

@@ -164,6 +164,10 @@ def _nudge(scores: dict[str, float], an: Any) -> None:
         scores["chaos_stop"] += 1
     if _HOW_TO.search(an.pattern) and "help" in scores:
         scores["help"] += 3  # "how do I silence an alert?" asks for help, not a silence
+    if "restore" in scores and "database" not in name_kinds:
+        del scores["restore"]  # "restore checkout" brings a component back from a fault
+    elif "restore" in scores and "chaos_stop" in scores:
+        del scores["chaos_stop"]  # "restore orders-db": from its backup
     if "speed" in scores and "chaos" in scores and not name_kinds:
         del scores["chaos"]  # "slow down" with nothing to slow down is about the clock
 

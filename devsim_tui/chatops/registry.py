@@ -181,6 +181,23 @@ REGISTRY: tuple[CommandSpec, ...] = (
         synonyms=("switchover",), group="databases",
         precedence=6, build=builders.failover),
     CommandSpec(
+        "backup", "back a database up (it restores the data as it is when the backup begins)",
+        triggers=(("back ?up", 5), ("backups?", 4), ("snapshot", 4), ("dump", 3)),
+        slots=(Slot("database", "database", True, "a database of the scenario", takes=NAMES),
+               ENV),
+        examples=("backup orders-db", "take a snapshot of users-db"), group="databases",
+        precedence=7, build=builders.backup),
+    CommandSpec(
+        "restore", "restore a database from its newest backup (or the newest by a time)",
+        triggers=(("restore <name>", 5), ("recover <name>", 5),
+                  ("restore (?:\\S+ ){0,3}(?:from|to) (?:the |a |its )?(?:last |latest "
+                   "|newest )?(?:backup|snapshot)", 6)),
+        slots=(Slot("database", "database", True, "a database of the scenario", takes=NAMES),
+               Slot("to", "since", help="a time: the newest backup taken by then",
+                    takes=("dur",)), ENV),
+        examples=("restore orders-db", "restore users-db to 00:40:00"), group="databases",
+        precedence=7, build=builders.restore),
+    CommandSpec(
         "chaos", "inject a fault (latency, errors, kills, outages …)",
         triggers=(("inject(?:ing)?", 3), ("chaos", 2.5), ("break", 3), ("kill", 3.5),
                   ("terminate", 3.5), ("take (?:\\S+ ){0,3}(?:down|out|offline)", 3.5),

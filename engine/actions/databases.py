@@ -1,4 +1,5 @@
-"""Failover on request: fence the primary and promote the best replica."""
+"""Databases on request: fail over (fence the primary, promote the best replica), back up,
+and restore from a backup (``engine.backups``)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..commands import Failover, Reply
-from ..durations import format_duration
+from ..commands import Backup, Failover, Reply, Restore
+from ..durations import format_clock, format_duration
 from ..instances import Role, State
 from ..topology import Kind
 from .registry import handles
@@ -39,3 +40,34 @@ def failover(sim: Simulation, cmd: Failover) -> Reply:
     return Reply(True, f"failing over {cmd.database}: primary fenced, promoting {name} in about "
                        f"{promote}; writes fail until then; {risk}",
                  {"database": cmd.database, "candidate": name, "lag_ms": lag_ms})
+
+
+@handles(Backup)
+def backup(sim: Simulation, cmd: Backup) -> Reply:
+    info = find_node(sim, cmd.database, cmd.env, (Kind.DATABASE,), "database")
+    if isinstance(info, Reply):
+        return info
+    ends = sim.backups.backup(info.index)
+    if isinstance(ends, str):
+        return Reply(False, f"cannot back up {cmd.database}: {ends}")
+    return Reply(True, f"backing up {cmd.database} ({info.spec.data / 1024:.1f} GiB): done in "
+                       f"about {format_duration(ends - sim.now)}; it will restore the data as "
+                       f"it is now ({format_clock(sim.now)})", {"database": cmd.database,
+                                                                "ends_s": ends / 1000})
+
+
+@handles(Restore)
+def restore(sim: Simulation, cmd: Restore) -> Reply:
+    info = find_node(sim, cmd.database, cmd.env, (Kind.DATABASE,), "database")
+    if isinstance(info, Reply):
+        return info
+    result = sim.backups.restore(info.index, None if cmd.to is None else cmd.to * 1000)
+    if isinstance(result, str):
+        return Reply(False, f"cannot restore {cmd.database}: {result}")
+    chosen, ends, lost = result
+    rpo = format_duration(sim.now - chosen.point)
+    return Reply(True, f"restoring {cmd.database} to {format_clock(chosen.point)} (recovery "
+                       f"point {rpo} ago): it is down for about "
+                       f"{format_duration(ends - sim.now)}, and the {lost:,} writes since then "
+                       "are lost", {"database": cmd.database, "rpo_s": (sim.now - chosen.point)
+                                    / 1000, "lost_writes": lost})

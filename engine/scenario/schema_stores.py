@@ -70,6 +70,8 @@ DATABASE = Record(
         ),
         "zones": F("names", (), "zones its nodes spread over (default: all)"),
         "startup": F("duration", 30_000, "time for a node to start", min=0),
+        "data": F("size", 20_480.0, "how much data it holds: a backup copies it at 100 MiB/s, "
+                  "a restore loads it at 50 MiB/s", min=1),
         "memory": memory_record(2048, 8192, per_rps=0.1),
         "port": F("int", None, "the port it listens on", min=1, max=65535),
         "description": F("str", "", "what it stores"),

@@ -168,6 +168,7 @@ class DatabaseSpec:
     memory: MemorySpec
     port: int | None
     description: str
+    data: float = 20_480.0  # MiB it holds: what a backup copies and a restore loads
 
 
 @dataclass(frozen=True, slots=True)
