@@ -226,8 +226,9 @@ class Autoscaler:
                    reason=f"autoscaler {direction}{pool}: {reason}")
 
     def set_policy(self, node: int, low: int | None, high: int | None,
-                   target_cpu: float | None) -> str | None:
-        """Change a node's bounds or CPU target (None keeps one); None, or why not."""
+                   target_cpu: float | None, predictive: bool | None = None) -> str | None:
+        """Change a node's bounds, CPU target or forecasting (None keeps one); None, or why
+        not."""
         import dataclasses
 
         spec = self.policies[node]
@@ -239,7 +240,9 @@ class Autoscaler:
             return f"a CPU target is a share above 0 and at most 100%, not {target_cpu:.0%}"
         self.policies[node] = dataclasses.replace(
             spec, min=low, max=high,
-            target_cpu=spec.target_cpu if target_cpu is None else target_cpu)
+            target_cpu=spec.target_cpu if target_cpu is None else target_cpu,
+            predictive=spec.predictive if predictive is None else predictive)
+        self.foresees = any(p.predictive for p in self.policies.values())
         return None
 
     def _forecast(self, info, t: int) -> tuple[int, str] | None:  # noqa: ANN001

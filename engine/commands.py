@@ -83,6 +83,7 @@ class Autoscale(Command):
     min: int | None = None
     max: int | None = None
     target_cpu: float | None = None  # percent
+    predictive: bool | None = None  # also scale ahead of the traffic forecast
     env: str | None = None
 
 

@@ -167,7 +167,9 @@ def autoscale(an: Analysis, ctx: ParseContext) -> Command:
                                            "cpu" in words[max(0, i - 3):i]):
             if t.kind == "pct" or before in ("cpu", "target"):
                 cpu = float(t.value)
-    if switch is None and low is None and high is None and cpu is None:
+    ahead = True if {"predictive", "predict", "forecast", "ahead"} & set(words) else \
+        False if "reactive" in words else None
+    if switch is None and low is None and high is None and cpu is None and ahead is None:
         switch = not ({"stop", "disable", "no"} & set(words))
     if low is not None and high is not None and low > high:
         raise Refusal(f"min {low} is above max {high}: the autoscaler needs min ≤ max",
@@ -175,7 +177,8 @@ def autoscale(an: Analysis, ctx: ParseContext) -> Command:
     if cpu is not None and not 0 < cpu <= 100:
         raise Refusal(f"a CPU target is a percentage above 0 and at most 100, not {cpu:g}",
                       [f"autoscale {service} cpu 70%"])
-    return Autoscale(service, switch, low, high, as_number(cpu), env_of(an, ctx))  # type: ignore[arg-type]
+    return Autoscale(service, switch, low, high, as_number(cpu), ahead,  # type: ignore[arg-type]
+                     env_of(an, ctx))
 
 
 def failover(an: Analysis, ctx: ParseContext) -> Command:

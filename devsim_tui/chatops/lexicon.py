@@ -130,7 +130,7 @@ FILLER = {
     "i'm", "im", "we're", "you're", "it's", "that's", "there's", "sorry", "hopefully",
     "work", "works", "sure", "think", "guess", "overall", "general", "global", "full",
     "fire", "burning", "melting", "exploding", "wtf", "hell", "world", "today", "lately",
-    "enough",
+    "enough", "predictive", "predict", "forecast", "reactive",
 }
 
 # words that never count as a misspelt component name

@@ -165,9 +165,12 @@ REGISTRY: tuple[CommandSpec, ...] = (
                Slot("min", "count", help="the fewest instances", takes=("num",)),
                Slot("max", "count", help="the most instances", takes=("num",)),
                Slot("target_cpu", "percent", help="the CPU to aim for, e.g. 70%",
-                    takes=("pct", "num")), ENV),
+                    takes=("pct", "num")),
+               Slot("predictive", "switch", help="scale ahead of the traffic forecast "
+                    "(predictive) or only on what is seen (reactive)"), ENV),
         examples=("autoscale web on", "turn off autoscaling for api",
-                  "autoscale checkout min 2 max 10 cpu 70%"), group="capacity",
+                  "autoscale checkout min 2 max 10 cpu 70%", "autoscale web predictive"),
+        group="capacity",
         precedence=13, build=builders.autoscale),
     CommandSpec(
         "failover", "promote a replica of a database to primary",

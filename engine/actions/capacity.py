@@ -95,15 +95,17 @@ def autoscale(sim: Simulation, cmd: Autoscale) -> Reply:
     if info.index not in sim.autoscaler.enabled:
         return Reply(False, f"{cmd.service} has no autoscaling policy in this scenario")
     scaler = sim.autoscaler
-    if cmd.min is not None or cmd.max is not None or cmd.target_cpu is not None:
+    if any(v is not None for v in (cmd.min, cmd.max, cmd.target_cpu, cmd.predictive)):
         problem = scaler.set_policy(info.index, cmd.min, cmd.max,
-                                    None if cmd.target_cpu is None else cmd.target_cpu / 100)
+                                    None if cmd.target_cpu is None else cmd.target_cpu / 100,
+                                    cmd.predictive)
         if problem:
             return Reply(False, f"cannot set {cmd.service}'s autoscaling: {problem}")
     if cmd.enabled is not None:
         scaler.enabled[info.index] = cmd.enabled
     spec, enabled = scaler.policies[info.index], scaler.enabled[info.index]
     target = f", target cpu {spec.target_cpu:.0%}" if spec.target_cpu is not None else ""
+    target += ", predictive" if spec.predictive else ""
     state = f"on ({spec.min}–{spec.max} instances{target})" if enabled else "off"
     return Reply(True, f"autoscaling for {cmd.service} is {state}",
                  {"service": cmd.service, "enabled": enabled, "min": spec.min,
