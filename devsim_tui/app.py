@@ -20,7 +20,7 @@ from .config import Config
 from .headless.event_text import format_event
 from .messages import EventsPosted, SnapshotReady
 from .palette import RegistryCommands
-from .screens.confirm_screen import ConfirmScreen, needs_confirmation
+from .screens.confirm_screen import ConfirmScreen, blast_of, needs_confirmation
 from .screens.detail_screen import DetailScreen
 from .screens.help_screen import HelpScreen
 from .widgets.chat_log import ChatLog
@@ -137,7 +137,8 @@ class DevsimApp(App[None]):
         if isinstance(result, ParseError):
             chat.replied(False, self.session.reject(text, result).reply.message)
             return
-        if needs_confirmation(result, self.env, self.sim.spec.primary_environment):
+        if needs_confirmation(result, self.env, self.sim.spec.primary_environment,
+                              blast_of(self.sim, result)):
             changes = preview(self.sim, result)
             if not await self.push_screen_wait(ConfirmScreen(text, result, changes, notes)):
                 chat.replied(False, "cancelled; nothing changed")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine import Simulation
-from engine.commands import Command, Help, Reply
+from engine.commands import Command, Help, Plan, Reply
 
 from .context import ParseContext
 from .helptext import help_text
@@ -35,9 +35,11 @@ class Outcome:
 
 
 class ChatSession:
-    def __init__(self, sim: Simulation, context: ParseContext | None = None) -> None:
+    def __init__(self, sim: Simulation, context: ParseContext | None = None,
+                 dry_run: bool = False) -> None:
         self.sim = sim
         self.context = context or ParseContext.for_scenario(sim.spec)
+        self.dry_run = dry_run  # commands that change something are only planned
 
     def understand(self, text: str) -> Command | ParseError:
         """Parse against the live world without running anything."""
@@ -64,6 +66,8 @@ class ChatSession:
             reply = Reply(True, help_text(command.topic), {"topic": command.topic}).noted(notes)
             self.sim.record_command(text, command.intent, reply)
             return Outcome(text, command, None, reply, notes)
+        if self.dry_run and command.changes_production:
+            command = Plan(command)  # what it would do, and nothing done
         reply = self.sim.apply(command, text, notes)
         return Outcome(text, command, None, reply, notes)
 

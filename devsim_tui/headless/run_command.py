@@ -32,6 +32,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="random seed (default: the scenario's)")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="text for people, json for JSON Lines (one event per line)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="with --script: show what each command that changes something "
+                             "would do, and do none of it")
     parser.add_argument("--speed", type=speed_factor, default=None, metavar="X",
                         help="pace the run at X simulated seconds per wall second")
 
@@ -39,6 +42,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def execute(args: argparse.Namespace) -> int:
     from engine import Simulation, load_scenario
 
+    if args.dry_run and args.script is None:
+        print("devsim run: error: --dry-run plans a script's commands; give one with --script",
+              file=sys.stderr)
+        return 2
     spec = load_scenario(args.scenario)
     script = None
     if args.script is not None:
@@ -62,7 +69,7 @@ def execute(args: argparse.Namespace) -> int:
     if script is not None:
         from devsim_tui.chatops.session import ChatSession
 
-        session = ChatSession(sim)
+        session = ChatSession(sim, dry_run=args.dry_run)
         for step in script.steps:
             _advance(sim, step.at_ms, args.speed, sink)
             if step.text:

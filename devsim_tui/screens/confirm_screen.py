@@ -9,19 +9,39 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from engine.commands import Command, Scale
+from engine import Simulation
+from engine.actions.plan import blast_radius
+from engine.commands import Command, InjectFault, Scale
 
-__all__ = ["ConfirmScreen", "needs_confirmation"]
+__all__ = ["ConfirmScreen", "blast_of", "needs_confirmation"]
 
 
-def needs_confirmation(command: Command, env: str, primary: str) -> bool:
-    """Production changes confirm: deploy, rollback, chaos, failover, and scaling to zero."""
+def needs_confirmation(command: Command, env: str, primary: str,
+                       blast: tuple[int, int, bool] | None = None) -> bool:
+    """Production changes confirm: deploy, rollback, failover, restore, scaling to zero, and
+    chaos that hits more than half of a service's instances, a database or a zone (``blast``:
+    instances hit, of how many, and whether the target is a database or a zone)."""
     if (getattr(command, "env", None) or primary) != primary:
         return False
     if isinstance(command, Scale):
         return command.replicas == 0
+    if isinstance(command, InjectFault):
+        if blast is None:
+            return True
+        hit, total, wide = blast
+        return wide or 2 * hit > total
     return command.changes_production and command.intent in (
-        "deploy", "rollback", "chaos", "failover")
+        "deploy", "rollback", "failover", "restore")
+
+
+def blast_of(sim: Simulation, command: Command) -> tuple[int, int, bool] | None:
+    """A fault's blast radius, for the guardrail: instances hit, of how many, and whether it
+    targets a database or a zone (None for anything but a fault)."""
+    if not isinstance(command, InjectFault):
+        return None
+    hit, total, _ = blast_radius(sim, command)
+    wide = sim.spec.kind_of(command.target) == "database" or command.target in sim.spec.zones
+    return hit, total, wide
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -21,7 +21,7 @@ from .targets import find_node
 if TYPE_CHECKING:
     from ..simulation import Simulation
 
-__all__ = ["PREVIEWS", "preview"]
+__all__ = ["PREVIEWS", "blast_radius", "preview"]
 
 PREVIEWS: dict[type[Command], Callable[[Any, Any], str]] = {}
 
@@ -49,13 +49,13 @@ def plan(sim: Simulation, cmd: Plan) -> Reply:
     args = inner.args()
     subject = args.get("service") or args.get("database") or args.get("target")
     evidence = ""
-    if isinstance(subject, str):
+    if isinstance(subject, str) and not isinstance(inner, InjectFault):  # (a remedy, not chaos)
         seen = HANDLERS[Explain](sim, Explain(subject, args.get("env")))
         if seen.ok:
             healthy = seen.data.get("cause") is None
             evidence = (f"against: {seen.message}" if healthy else f"for: {seen.message}")
     text = f"it would {would}" + (f". Evidence {evidence}" if evidence else "")
-    text += ". Nothing was done; to do it, say it without the question"
+    text += ". Nothing was done (to do it, give the command itself)"
     return Reply(True, text, {"command": inner.to_dict(), "would": would})
 
 
@@ -126,5 +126,37 @@ def _autoscale(sim: Simulation, cmd: Autoscale) -> str:
 
 @previews(InjectFault)
 def _chaos(sim: Simulation, cmd: InjectFault) -> str:
-    extra = ", ".join(f"{k} {v}" for k, v in cmd.args().items() if k not in ("fault", "target"))
-    return f"inject {cmd.fault} into {cmd.target}" + (f" ({extra})" if extra else "")
+    extra = ", ".join(f"{k} {v}" for k, v in cmd.args().items()
+                      if k not in ("fault", "target", "env"))
+    hit, total, callers = blast_radius(sim, cmd)
+    reach = f"; blast radius: {hit} of {total} instances" if total else ""
+    feel = f"; callers that will feel it: {', '.join(callers)}" if callers else ""
+    return f"inject {cmd.fault} into {cmd.target}" + (f" ({extra})" if extra else "") + \
+        reach + feel
+
+
+def blast_radius(sim: Simulation, cmd: InjectFault) -> tuple[int, int, list[str]]:
+    """How many of the target's instances a fault hits (of how many), and every component
+    that calls it, directly or through others — who will feel it."""
+    topo = sim.world.topo
+    env = cmd.env or sim.spec.primary_environment
+    if cmd.target in sim.spec.zones:
+        zone = sim.spec.zones.index(cmd.target)
+        inst = sim.world.inst
+        return int((inst.zone == zone).sum()), len(inst), []
+    node = topo.find(cmd.target, env)
+    if node is None:
+        return 0, 0, []
+    total = int(sim.world.inst.counts[node])
+    hit = total if cmd.count is None else min(cmd.count, total)
+    if cmd.count is None and cmd.percent is not None and cmd.fault in ("instance-kill",
+                                                                         "cpu-stress"):
+        hit = max(1, round(total * min(cmd.percent, 100) / 100)) if cmd.fault == \
+            "instance-kill" else total
+    seen, frontier = set(), {node}
+    while frontier:
+        callers = {int(topo.edge_src[e]) for e in range(len(topo.edge_src))
+                   if int(topo.edge_dst[e]) in frontier} - seen - {node}
+        seen |= callers
+        frontier = callers
+    return hit, total, [topo.nodes[n].name for n in sorted(seen)]

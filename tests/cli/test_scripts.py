@@ -101,3 +101,18 @@ def test_deploy_events_follow_the_contract(tmp_path: Path) -> None:
         assert (event["service"], event["version"], event["strategy"]) == (
             "checkout", "2.4.0", "canary")
     assert events[-1]["events"]["deploy.aborted"] == 1
+
+
+def test_a_dry_run_plans_every_change_and_does_none(tmp_path: Path) -> None:
+    (tmp_path / "drill.txt").write_text("wait 1m\nscale checkout to 5\nkill one pod of payments\n"
+                                        "fail over orders-db\n")
+    result = devsim("run", "--script", "drill.txt", "--dry-run", "--format", "json",
+                    cwd=tmp_path)
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    replies = [e["reply"] for e in events if e["type"] == "command"]
+    assert len(replies) == 3 and all("Nothing was done" in r for r in replies)
+    assert "2 → 5 instances" in replies[0] and "blast radius: 1 of 2" in replies[1]
+    assert not [e for e in events if e["type"] in ("scale", "chaos.started", "db.failover",
+                                                   "instance.crashed")]
+    alone = devsim("run", "--dry-run")
+    assert alone.returncode == 2 and "--script" in alone.stderr

@@ -257,3 +257,17 @@ async def test_e_switches_the_environment_shown() -> None:
         assert "staging" in str(a.query_one("#header").render())
         await pilot.press("e")
         assert a.env == "production"
+
+
+async def test_chaos_asks_first_only_past_half_a_service_or_on_a_database() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        await type_command(pilot, "kill one pod of checkout")  # 1 of 2: no more than half
+        assert not isinstance(a.screen, ConfirmScreen)
+        await type_command(pilot, "add 300ms of latency to payments")  # every instance
+        assert isinstance(a.screen, ConfirmScreen)
+        text = str(a.screen.query_one("Static").render())
+        assert "blast radius: 2 of 2 instances" in text and "gateway, api, checkout" in text
+        await pilot.press("n")
+        await pilot.pause()
+        assert not a.sim.chaos.running
