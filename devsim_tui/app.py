@@ -11,6 +11,8 @@ from textual.binding import Binding
 from textual.widgets import Footer, Input
 
 from engine import Event, Simulation, load_scenario
+from engine.actions.checks import check
+from engine.commands import Reply
 from engine.actions.plan import preview
 
 from .bridge import EngineBridge
@@ -136,6 +138,11 @@ class DevsimApp(App[None]):
         notes = tuple(self.session.context.notes)
         if isinstance(result, ParseError):
             chat.replied(False, self.session.reject(text, result).reply.message)
+            return
+        problem = check(self.sim, result)
+        if problem is not None:  # refused before any confirmation it could not honour
+            self.sim.record_command(text, result.intent, Reply(False, problem))
+            chat.replied(False, problem)
             return
         if needs_confirmation(result, self.env, self.sim.spec.primary_environment,
                               blast_of(self.sim, result)):

@@ -80,35 +80,44 @@ class ChaosController:
             self.sim.world.emit("chaos.refused", fault=p.fault, target=p.target, reason=result)
 
     # -- starting ----------------------------------------------------------------------------
-    def start(self, cmd: InjectFault, by: str = "a person",
-              hidden: bool = False) -> Experiment | str:
-        """Begin an experiment, or say why it cannot run (nothing changes then)."""
+    def refusal(self, cmd: InjectFault) -> str | None:
+        """Why the fault cannot be injected (None: it can); changes nothing."""
         sim, world = self.sim, self.sim.world
         kind = _KINDS.get(cmd.fault)
         if kind is None or cmd.fault not in BEHAVIOURS:
             return f"no fault called {cmd.fault!r} (faults: {', '.join(_KINDS)})"
-        env = getattr(cmd, "env", None) or sim.spec.primary_environment
-        zone = sim.spec.zones.index(cmd.target) if cmd.target in sim.spec.zones else None
-        node = world.topo.find(cmd.target, env) if zone is None else -1
-        if zone is None and node is None:
+        env = cmd.env or sim.spec.primary_environment
+        zone = cmd.target in sim.spec.zones
+        node = world.topo.find(cmd.target, env) if not zone else -1
+        if node is None:
             return f"there is no component or zone called {cmd.target} in {env}"
-        what = "zone" if zone is not None else _KIND_OF.get(str(world.topo.nodes[node].kind),
-                                                           str(world.topo.nodes[node].kind))
-        if what not in kind.targets and not (zone is not None and cmd.fault == "instance-kill"):
+        what = "zone" if zone else _KIND_OF.get(str(world.topo.nodes[node].kind),
+                                                str(world.topo.nodes[node].kind))
+        if what not in kind.targets and not (zone and cmd.fault == "instance-kill"):
             return (f"{cmd.fault} acts on a {' or '.join(kind.targets)}, and {cmd.target} is a "
                     f"{what}")
         protected = _protected(sim)
         if cmd.target in protected:
             return f"{cmd.target} is protected in this scenario: {protected[cmd.target]}"
-        peer = None
-        if getattr(cmd, "peer", None):
-            peer = world.topo.find(cmd.peer, env)
-            if peer is None:
-                return f"there is no component called {cmd.peer} in {env}"
+        if cmd.peer and world.topo.find(cmd.peer, env) is None:
+            return f"there is no component called {cmd.peer} in {env}"
+        if cmd.duration is not None and cmd.duration <= 0:
+            return f"a fault lasts a positive time, not {cmd.duration}s"
+        return None
+
+    def start(self, cmd: InjectFault, by: str = "a person",
+              hidden: bool = False) -> Experiment | str:
+        """Begin an experiment, or say why it cannot run (nothing changes then)."""
+        problem = self.refusal(cmd)
+        if problem is not None:
+            return problem
+        sim, world = self.sim, self.sim.world
+        env = cmd.env or sim.spec.primary_environment
+        zone = sim.spec.zones.index(cmd.target) if cmd.target in sim.spec.zones else None
+        node = world.topo.find(cmd.target, env) if zone is None else -1
+        peer = world.topo.find(cmd.peer, env) if cmd.peer else None
         behaviour = BEHAVIOURS[cmd.fault]
         duration = cmd.duration if cmd.duration is not None else DEFAULT_DURATION_S
-        if duration <= 0:
-            return f"a fault lasts a positive time, not {duration}s"
         now = sim.now
         exp = Experiment(self._next_id, cmd.fault, cmd.target, env, node, zone, peer,
                          cmd.latency_ms, cmd.percent, cmd.count, now,

@@ -271,3 +271,14 @@ async def test_chaos_asks_first_only_past_half_a_service_or_on_a_database() -> N
         await pilot.press("n")
         await pilot.pause()
         assert not a.sim.chaos.running
+
+
+async def test_a_command_that_cannot_run_is_refused_before_any_confirmation() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        await type_command(pilot, "roll back checkout")  # no earlier revision
+        assert not isinstance(a.screen, ConfirmScreen)
+        assert "no earlier revision" in chat_text(a)
+        await type_command(pilot, "deploy checkout 2.3.1")  # already runs it
+        assert not isinstance(a.screen, ConfirmScreen)
+        assert "already runs 2.3.1" in chat_text(a)
