@@ -39,6 +39,7 @@ class Failovers:
         self.world = world
         self.db_nodes = np.flatnonzero(world.topo.is_db)
         self.pending: dict[int, _Pending] = {}
+        self.done: dict[int, int] = {}  # node -> failovers completed
 
     def tick(self, t: int, primary_ready: np.ndarray) -> None:
         if not len(self.db_nodes):
@@ -111,6 +112,7 @@ class Failovers:
         world.writes_lost[node] += state.lost
         world.roles_changed()
         del self.pending[node]
+        self.done[node] = self.done.get(node, 0) + 1
         info = world.topo.nodes[node]
         world.emit("db.failover", database=info.name, env=info.env,
                    new_primary=world.instance_name(candidate), lost_writes=state.lost,

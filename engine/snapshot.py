@@ -90,6 +90,10 @@ class DatabaseRow:
     error_rate: float
     nodes: tuple[DatabaseNodeRow, ...]
     status: str
+    failovers: int = 0  # since the start
+    backup_point_ms: int | None = None  # the newest backup's recovery point
+    backing_up: bool = False
+    restoring: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,9 +209,15 @@ def take_snapshot(sim: Simulation, instances_of: set[str] | None = None) -> Snap
             status = "failing over" if info.index in world.failovers.pending else (
                 health_of(float(row[M.ERROR_RATE]), float(row[M.AVAILABILITY]),
                           float(row[M.SATURATION]), ready, desired, float(row[M.RPS])).value)
+            backups = sim.backups.done.get(info.index)
+            status = "restoring" if info.index in sim.backups.restoring else status
             databases.append(DatabaseRow(info.name, info.env, info.spec.engine, info.version,
                                          float(row[M.RPS]), float(row[M.P99]),
-                                         float(row[M.ERROR_RATE]), nodes, status))
+                                         float(row[M.ERROR_RATE]), nodes, status,
+                                         world.failovers.done.get(info.index, 0),
+                                         backups[-1].point if backups else None,
+                                         info.index in sim.backups.running,
+                                         info.index in sim.backups.restoring))
             continue
         if info.kind == Kind.CACHE:
             caches.append(CacheRow(info.name, info.env, float(row[M.RPS]),

@@ -237,7 +237,8 @@ REGISTRY: tuple[CommandSpec, ...] = (
                    "outage|stress|leak|packet loss)", 6),
                   ("heal", 4), ("bring (?:\\S+ ){0,3}back", 5), ("restore <(?:name|zone|ext)>", 4), ("stop (?:all )?(?:the )?(?:chaos|faults|experiments)", 6),
                   ("no more chaos", 6), ("restore (?:normal|everything)", 4),
-                  ("enough (?:chaos|faults|experiments)", 6)),
+                  ("enough (?:chaos|faults|experiments)", 6),
+                  ("chaos (?:stop|end|cancel)", 7)),
         slots=(Slot("id", "chaos_id", help="an experiment id", takes=("id", "num")),
                Slot("target", "target", help="the component it targets",
                     takes=("name", "instance", "zone"))),
@@ -255,7 +256,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
                   ("what can (?:i|we) (?:break|inject|kill)", 6),
                   ("(?:list|show)(?: me)? (?:the |all )?(?:\\S+ )?(?:chaos|experiments|faults)", 6),
                   ("(?:running|active|current|ongoing) (?:chaos|experiments|faults)", 6),
-                  ("any chaos", 5)),
+                  ("any chaos", 5), ("(?:chaos|faults?|experiments?) (?:list|ls|status)", 7)),
         slots=(), examples=("list faults", "what faults can I inject?"), group="chaos",
         precedence=1, build=builders_observe.chaos_list),
     CommandSpec(

@@ -89,6 +89,16 @@ class ServicesPane(Pane):
 _ENGINE = {"postgresql": "pg", "elasticsearch": "es", "mysql": "mysql", "mongodb": "mongo"}
 
 
+def _backup_age(db, now_ms: int) -> str:  # noqa: ANN001 - snapshot.DatabaseRow
+    """On a database's own row: its newest backup's age (the RPO a restore would give)."""
+    if db.backing_up:
+        return "backup…"
+    if db.backup_point_ms is None:
+        return ""
+    minutes = (now_ms - db.backup_point_ms) // 60_000
+    return f"bkp {minutes}m" if minutes < 60 else f"bkp {minutes // 60}h"
+
+
 class DatabasesPane(Pane):
     TITLE = "Databases"
     EMPTY = "No databases"
@@ -108,7 +118,10 @@ class DatabasesPane(Pane):
             style = {"ok": "ok", "degraded": "warn"}.get(db.status, "bad")
             engine = f"{_ENGINE.get(db.engine, db.engine)} {db.version}"
             rows.append(Row(db.name, {"name": db.name, "role": engine, "state": db.status,
-                                      "qps": number(db.qps)}, style))
+                                      "qps": number(db.qps),
+                                      "lag": _backup_age(db, snapshot.t_ms),
+                                      "conns": f"{db.failovers} f/o" if db.failovers else ""},
+                            style))
             for node in db.nodes:
                 lag = "—" if node.role != "replica" else (
                     f"{node.lag_s * 1000:.0f}ms" if node.lag_s < 1 else f"{node.lag_s:.0f}s")

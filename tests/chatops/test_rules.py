@@ -102,6 +102,14 @@ REACH = [
     ("autoscale checkout min 2 max 10 cpu 70", {"intent": "autoscale", "args": {
         "service": "checkout", "min": 2, "max": 10, "target_cpu": 70}}),
     ("ack 3", {"intent": "ack", "args": {"alert": "3"}}),
+    ("chaos list", {"intent": "chaos_list", "args": {}}),
+    ("chaos stop 3", {"intent": "chaos_stop", "args": {"id": "3"}}),
+    ("partition checkout from payments", {"intent": "chaos", "args": {
+        "fault": "partition", "target": "checkout", "peer": "payments"}}),
+    ("restore users-db to 00:40:00", {"intent": "restore", "args": {"database": "users-db",
+                                                                    "to": 2400}}),
+    ("autoscale web predictive", {"intent": "autoscale", "args": {"service": "web",
+                                                                  "predictive": True}}),
     ("expire the cert on gateway", {"intent": "chaos", "args": {"fault": "cert-expiry",
                                                                 "target": "gateway"}}),
     ("backlog the queue", {"intent": "chaos", "args": {"fault": "queue-backlog",
