@@ -199,10 +199,13 @@ class Autoscaler:
                 desired, why = forecast[0], (lambda text=forecast[1]: text)
         desired = min(max(desired, spec.min), spec.max)
         history.append((t, desired))
-        while history and history[0][0] < t - spec.stabilization:
+        while history and history[0][0] < t - max(spec.stabilization, spec.scale_up_window):
             history.popleft()
         if desired < current:
-            desired = min(current, max(d for _, d in history))
+            desired = min(current, max(d for s, d in history if s >= t - spec.stabilization))
+        elif desired > current and spec.scale_up_window:
+            # a surge must last the window: the lowest recommendation in it decides
+            desired = max(current, min(d for s, d in history if s >= t - spec.scale_up_window))
         if desired > current:
             desired = min(desired, max(current * 2, current + 4))
         return desired, why() if desired != current else ""

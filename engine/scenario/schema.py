@@ -72,6 +72,9 @@ AUTOSCALE = Record(
         "target_p99": F("duration", None, "p99 latency above which to add replicas"),
         "stabilization": F("duration", 300_000, "scale-down looks back this far and takes the "
                            "highest recommendation (like the HPA's stabilisation window)"),
+        "scale_up_window": F("duration", 0, "scale-up takes the lowest recommendation of this "
+                             "window, so a surge must last it (the HPA's scale-up "
+                             "stabilisation; 'CPU above 70 % for 5 minutes')", min=0),
         "sync": F("duration", 15_000, "how often the autoscaler decides", min=1000),
         "tolerance": F("rate", 0.1, "no change while the ratio to target is within this"),
         "predictive": F("bool", False, "also scale ahead of a forecast of traffic "

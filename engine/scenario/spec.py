@@ -87,6 +87,7 @@ class AutoscaleSpec:
     tolerance: float
     predictive: bool
     horizon: int
+    scale_up_window: int = 0  # ms: a scale-up needs the surge to last this long
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,3 +161,27 @@ def test_a_version_that_crashes_on_start_never_serves_even_as_the_first() -> Non
     sim.run_for(60_000)
     assert sim.snapshot().service("app").health == "down"
     assert sim.bus.counts["instance.crashed"] >= 2
+
+
+def test_a_scale_up_window_makes_a_surge_last_before_it_scales() -> None:
+    """As the HPA's scale-up stabilisation ('CPU above 70 % for 5 minutes'): a 2-minute
+    surge scales nothing; a longer one scales once it has lasted the window."""
+    from tests.conftest import build
+
+    def first_scale_up(surge_min: int) -> float | None:
+        sim = build(f"""
+            traffic: {{rps: 100, entry: [app], diurnal: {{amplitude: 0}}, noise: 0.02,
+                      spikes: [{{at: 5m, duration: {surge_min}m, factor: 2, ramp: 0s}}]}}
+            services:
+              app: {{replicas: 3, capacity: 60, latency: 5ms, startup: 5s,
+                     autoscale: {{min: 3, max: 12, target_cpu: 0.7, scale_up_window: 5m}}}}
+        """)
+        ups: list = []
+        sim.bus.subscribe(lambda e: ups.append(e.t) if e.type == "scale" and
+                          e.data["to"] > e.data["from"] else None)
+        sim.run_for((5 + surge_min + 2) * 60_000)
+        return (ups[0] - 5 * 60_000) / 60_000 if ups else None
+
+    assert first_scale_up(2) is None
+    took = first_scale_up(8)
+    assert took is not None and 5.0 <= took <= 5.6
