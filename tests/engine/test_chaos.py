@@ -181,3 +181,24 @@ def test_chaos_is_deterministic() -> None:
         sim, events = run("packet-loss", target="back", percent=30)
         digests.append((len(events), float(np.sum(sim.metrics.totals.failed))))
     assert digests[0] == digests[1]
+
+
+def test_a_cloud_outage_fails_the_experimental_tier_over_to_another_cloud() -> None:
+    """devops-simulator's experimental tier spans four clouds, one zone each: losing AWS
+    promotes the PostgreSQL cluster's replica in another cloud and routes around."""
+    from engine import Simulation, load_scenario
+
+    sim = Simulation(load_scenario("devops-simulator"), seed=3)
+    sim.run_for(10 * 60_000)
+    failovers: list = []
+    sim.bus.subscribe(lambda e: failovers.append(e) if e.type == "db.failover" else None)
+    assert sim.apply(InjectFault("zone-outage", "aws", env="experimental")).ok
+    sim.run_for(3 * 60_000)
+    assert failovers and failovers[0].data["database"] == "pg-cluster"
+    world = sim.world
+    promoted = world.inst.find(world.topo.find("pg-cluster", "experimental"),
+                               int(failovers[0].data["new_primary"].rsplit("-", 1)[1]))
+    assert sim.spec.zones[int(world.inst.zone[promoted])] != "aws"
+    recent = sim.metrics.recent(60_000, sim.now)
+    for name in ("app-exp", "pg-cluster"):
+        assert recent["error_rate"][world.topo.find(name, "experimental")] < 0.01
