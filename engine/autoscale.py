@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Autoscaler"]
 
+HISTORY_MS = 26 * 3_600_000  # what the forecast learns from: a day and some (yesterday matters)
+
 
 class Autoscaler:
     """Decides instance counts for every node whose spec has ``autoscale``."""
@@ -256,7 +258,7 @@ class Autoscaler:
         model = self.forecasters.get(node)
         if model is None:
             model = self.forecasters[node] = TrafficForecaster(spec.horizon)
-        times, rps = self.sim.metrics.series(node, "rps", 6 * 3_600_000, t)
+        times, rps = self.sim.metrics.series(node, "rps", HISTORY_MS, t)
         predicted = model.predict(times, rps, t, self.sim.spec.start)  # type: ignore[attr-defined]
         if predicted is None:
             return None

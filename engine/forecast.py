@@ -1,7 +1,9 @@
 """A traffic forecast for predictive autoscaling (scikit-learn ridge regression).
 
 Features at time t: the time of day (sin/cos), the current rate and its change over the last
-15 minutes; the target is the rate ``horizon`` later. The model is refitted every 10 simulated
+15 minutes, and the rate a day before the moment forecast (yesterday's same time, once a day
+of history exists: a daily sale or batch job is seen coming); the target is the rate
+``horizon`` later. The model is refitted every 10 simulated
 minutes on the 15-second history, and needs 30 minutes of it before it answers. scikit-learn
 is imported here, on first use, never at start-up.
 """
@@ -40,7 +42,10 @@ class TrafficForecaster:
         phase = 2 * np.pi * ((start_ms + at) % DAY_MS) / DAY_MS
         now_rate = np.interp(at, times, rps)
         before = np.interp(at - LOOKBACK_MS, times, rps)
-        return np.column_stack([np.sin(phase), np.cos(phase), now_rate, now_rate - before])
+        ago = at + self.horizon_ms - DAY_MS  # the moment forecast, a day earlier
+        yesterday = np.where(ago >= times[0], np.interp(ago, times, rps), now_rate)
+        return np.column_stack([np.sin(phase), np.cos(phase), now_rate, now_rate - before,
+                                yesterday - now_rate])
 
     def _fit(self, times: np.ndarray, rps: np.ndarray, start_ms: int) -> None:
         from sklearn.linear_model import Ridge
