@@ -35,7 +35,8 @@ __all__ = ["DevsimApp", "make_app"]
 
 SPEEDS = (0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1000)
 NOTABLE = {"instance.crashed", "instance.restarted", "db.failover", "scale", "deploy.started",
-           "deploy.step", "deploy.completed", "deploy.aborted", "deploy.rolled_back"}
+           "deploy.step", "deploy.completed", "deploy.aborted", "deploy.rolled_back",
+           "chaos.started", "chaos.ended", "db.backup", "db.restore", "db.failover.started"}
 
 
 class DevsimApp(App[None]):
@@ -112,13 +113,14 @@ class DevsimApp(App[None]):
 
     @on(EventsPosted)
     def show_events(self, message: EventsPosted) -> None:
-        self.recent.extend(message.events)
+        events = [e for e in message.events if not e.data.get("hidden")]  # exercises' secrets
+        self.recent.extend(events)
         chat = self.query_one(ChatLog)
-        for event in message.events:
+        for event in events:
             if event.type in NOTABLE:
                 chat.event(event, format_event(event).split(maxsplit=2)[-1])
         if isinstance(self.screen, DetailScreen):
-            self.screen.add_events(message.events)
+            self.screen.add_events(events)
 
     # -- commands ----------------------------------------------------------------------------
     @on(Input.Submitted, "#bar")

@@ -34,6 +34,19 @@ _FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
     "deploy.rolled_back": lambda d: f"{d['service']}{_where(d)} back on "
                                     f"{d.get('to', d['version'])}",
     "command": lambda d: f"> {d['text']}\n{'':31}{'✓' if d['ok'] else '✗'} {d['reply']}",
+    "chaos.started": lambda d: f"#{d['id']} {d['fault']} on {d['target']}{_where(d)}"
+                               + (f" ({', '.join(d['affected'])})" if d.get("affected") else "")
+                               + ("" if d.get("ends_s") is None else
+                                  f", until {format_clock(int(d['ends_s'] * 1000))}")
+                               + (" [hidden]" if d.get("hidden") else ""),
+    "chaos.ended": lambda d: f"#{d['id']} {d['fault']} on {d['target']}{_where(d)} ended: "
+                             f"{d.get('reason', '')}",
+    "db.backup": lambda d: f"{d['database']}{_where(d)} backed up in {d.get('took_s', 0):g}s",
+    "db.restore": lambda d: f"{d['database']}{_where(d)} restored to "
+                            f"{format_clock(int(d.get('point_s', 0) * 1000))}; "
+                            f"{d.get('lost_writes', 0)} writes lost",
+    "db.failover.started": lambda d: f"{d['database']}{_where(d)}: failing over to "
+                                     f"{d.get('candidate', '?')} ({d.get('reason', '')})",
     "db.failover": lambda d: f"{d['database']}{_where(d)}: {d['new_primary']} promoted to primary "
                              f"after {d.get('downtime_s', 0):g}s; {d['lost_writes']} writes lost "
                              f"({d.get('reason', '')})",

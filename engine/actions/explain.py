@@ -63,6 +63,13 @@ def explain(sim: Simulation, cmd: Explain) -> Reply:
         return Reply(True, f"{info.name} fails {err:.2%} of requests overall, but {change}",
                      {"target": info.name, "cause": info.name, "path": [info.name],
                       "confidence": "likely", "evidence": change})
+    below, injected = _injected_below(sim, node)
+    if injected:  # a fault the trainee injected, before it stands out from the history
+        return Reply(True, f"{info.name} (errors {f['error_rate']:.2%}, p99 {f['p99_ms']:.0f} "
+                           f"ms) shows no clear symptom against its own history yet, but "
+                           f"{injected}", {"target": info.name, "cause": below,
+                                           "path": [info.name], "confidence": "possibly",
+                                           "evidence": injected})
     usual = f" (earlier {base[node] * 1000:.0f} ms)" if base[node] > 0 else ""
     return Reply(True, f"{info.name} looks healthy: errors {f['error_rate']:.2%}, p99 "
                        f"{f['p99_ms']:.0f} ms{usual}, {f['ready']}/{f['desired']} ready",
@@ -99,6 +106,27 @@ def diagnose(sim: Simulation, node: int, recent: dict,
                      "path": [names[n].name for n in path], "confidence": sure,
                      "evidence": why, "began_ms": began, "timing": when, "symptom": symptom,
                      "kind": kind}
+
+
+def _injected_below(sim: Simulation, node: int) -> tuple[str | None, str]:
+    """A fault the trainee injected into the node or anything it calls, still running (from
+    the event log): worth naming even before its effect stands out from the node's history."""
+    topo, seen, frontier = sim.world.topo, {node}, [node]
+    while frontier:
+        callees = {int(topo.edge_dst[e]) for e in range(len(topo.edge_src))
+                   if int(topo.edge_src[e]) in frontier} - seen
+        seen |= callees
+        frontier = list(callees)
+    names = {topo.nodes[n].name for n in seen}
+    logged = changes(sim, names, topo.nodes[node].env, sim.now - LOOK_BACK_MS)
+    running = [c for c in logged if "was injected into" in c.text and not any(
+        later.t >= c.t and later.text.startswith(f"the {c.text.split()[0]} on {c.subject}")
+        for later in logged)]
+    if not running:
+        return None, ""
+    c = running[-1]
+    via = "" if c.subject == topo.nodes[node].name else f", which {topo.nodes[node].name} calls"
+    return c.subject, f"{c.text} {(sim.now - c.t) // 1000}s ago{via}"
 
 
 def _baseline_p99(sim: Simulation) -> np.ndarray:

@@ -15,6 +15,7 @@ from ..commands import (
     Autoscale, Command, Deploy, Explain, Failover, InjectFault, Plan, Reply, Restart, Rollback,
     Scale,
 )
+from .checks import check
 from .registry import HANDLERS, handles
 from .targets import find_node
 
@@ -45,6 +46,10 @@ def preview(sim: Simulation, cmd: Command) -> str:
 @handles(Plan)
 def plan(sim: Simulation, cmd: Plan) -> Reply:
     inner = cmd.command
+    problem = check(sim, inner)
+    if problem is not None:
+        return Reply(True, f"it would not run: {problem}. Nothing was done",
+                     {"command": inner.to_dict(), "would": None, "refused": problem})
     would = preview(sim, inner)
     args = inner.args()
     subject = args.get("service") or args.get("database") or args.get("target")

@@ -259,3 +259,21 @@ def test_every_reply_that_acts_says_where() -> None:
     assert s.apply(Scale("cart", 3)).message.startswith("production: ")
     assert s.apply(Scale("cart", 2, "staging")).message.startswith("staging: ")
     assert not s.apply(Status("cart")).message.startswith("production: ")
+
+
+def test_explain_names_an_injected_fault_before_it_stands_out_from_history() -> None:
+    s = Simulation(load_scenario("shopfront"), seed=1)
+    s.run_for(2 * 60_000)  # too young for a quarter hour of history
+    s.apply(InjectFault("latency", "payments", latency_ms=300))
+    s.run_for(40_000)
+    reply = s.apply(Explain("checkout"))
+    assert reply.data["cause"] == "payments"
+    assert "latency was injected into payments (chaos #1) 40s ago, which checkout calls" in \
+        reply.message
+
+
+def test_a_plan_for_a_command_that_cannot_run_says_so() -> None:
+    from engine.commands import Plan, Rollback
+
+    reply = sim().apply(Plan(Rollback("checkout")))
+    assert reply.message.startswith("it would not run: checkout has no earlier revision")
