@@ -30,8 +30,10 @@ def inject(sim: Simulation, cmd: InjectFault) -> Reply:
 def stop(sim: Simulation, cmd: ChaosStop) -> Reply:
     ended = sim.chaos.stop(cmd.id, cmd.target)
     if not ended:
+        if not sim.chaos.running:
+            return Reply(False, "no fault is running, so there is nothing to stop")
         what = f" #{cmd.id}" if cmd.id else f" on {cmd.target}" if cmd.target else ""
-        return Reply(False, f"no fault running{what} ('chaos list' shows them)")
+        return Reply(False, f"no fault running{what}; 'chaos list' shows the ones that are")
     listed = ", ".join(f"#{e.id} {e.fault} on {e.target}" for e in ended)
     return Reply(True, f"stopped {listed}", {"stopped": [e.id for e in ended]})
 
