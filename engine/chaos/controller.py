@@ -132,7 +132,7 @@ class ChaosController:
         world.emit("chaos.started", **{**exp.summary(), "duration_s": None if exp.ends is None
                                        else duration})
         if exp.ends is None:
-            self._end(exp, "one-shot: the estate's own defences take it from here")
+            self._end(exp, "one-shot")
         else:
             sim.schedule(exp.ends, lambda: self._end(exp, "its duration is over"))
         return exp
