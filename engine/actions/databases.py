@@ -64,10 +64,10 @@ def restore(sim: Simulation, cmd: Restore) -> Reply:
     result = sim.backups.restore(info.index, None if cmd.to is None else cmd.to * 1000)
     if isinstance(result, str):
         return Reply(False, f"cannot restore {cmd.database}: {result}")
-    chosen, ends, lost = result
-    rpo = format_duration(sim.now - chosen.point)
-    return Reply(True, f"restoring {cmd.database} to {format_clock(chosen.point)} (recovery "
+    point, ends, lost = result
+    rpo = format_duration(sim.now - point)
+    return Reply(True, f"restoring {cmd.database} to {format_clock(point)} (recovery "
                        f"point {rpo} ago): it is down for about "
                        f"{format_duration(ends - sim.now)}, and the {lost:,} writes since then "
-                       "are lost", {"database": cmd.database, "rpo_s": (sim.now - chosen.point)
+                       "are lost", {"database": cmd.database, "rpo_s": (sim.now - point)
                                     / 1000, "lost_writes": lost})

@@ -72,6 +72,9 @@ DATABASE = Record(
         "startup": F("duration", 30_000, "time for a node to start", min=0),
         "data": F("size", 20_480.0, "how much data it holds: a backup copies it at 100 MiB/s, "
                   "a restore loads it at 50 MiB/s", min=1),
+        "wal_archive": F("bool", False, "archive the write-ahead log continuously: a restore "
+                         "replays it past the backup, to any time since (point-in-time "
+                         "recovery)"),
         "memory": memory_record(2048, 8192, per_rps=0.1),
         "port": F("int", None, "the port it listens on", min=1, max=65535),
         "description": F("str", "", "what it stores"),

@@ -170,6 +170,7 @@ class DatabaseSpec:
     port: int | None
     description: str
     data: float = 20_480.0  # MiB it holds: what a backup copies and a restore loads
+    wal_archive: bool = False  # continuous archiving: point-in-time recovery
 
 
 @dataclass(frozen=True, slots=True)
