@@ -102,6 +102,18 @@ class Topology:
     def find(self, name: str, env: str | None = None) -> int | None:
         return self.by_key.get((env or self.envs[0], name))
 
+    def reachable(self, node: int, *, upstream: bool) -> set[int]:
+        """Every node that calls ``node`` directly or through others (``upstream``), or that
+        it calls; ``node`` itself excluded."""
+        near, far = (self.edge_dst, self.edge_src) if upstream else (self.edge_src, self.edge_dst)
+        seen: set[int] = set()
+        frontier = {node}
+        while frontier:
+            found = {int(n) for n in far[np.isin(near, list(frontier))]} - seen - {node}
+            seen |= found
+            frontier = found
+        return seen
+
     def names_in(self, env: str, kind: str | None = None) -> list[str]:
         return [n.name for n in self.nodes if n.env == env and (kind is None or n.kind == kind)]
 

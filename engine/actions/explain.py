@@ -111,13 +111,8 @@ def diagnose(sim: Simulation, node: int, recent: dict,
 def _injected_below(sim: Simulation, node: int) -> tuple[str | None, str]:
     """A fault the trainee injected into the node or anything it calls, still running (from
     the event log): worth naming even before its effect stands out from the node's history."""
-    topo, seen, frontier = sim.world.topo, {node}, [node]
-    while frontier:
-        callees = {int(topo.edge_dst[e]) for e in range(len(topo.edge_src))
-                   if int(topo.edge_src[e]) in frontier} - seen
-        seen |= callees
-        frontier = list(callees)
-    names = {topo.nodes[n].name for n in seen}
+    topo = sim.world.topo
+    names = {topo.nodes[n].name for n in topo.reachable(node, upstream=False) | {node}}
     logged = changes(sim, names, topo.nodes[node].env, sim.now - LOOK_BACK_MS)
     running = [c for c in logged if "was injected into" in c.text and not any(
         later.t >= c.t and later.text.startswith(f"the {c.text.split()[0]} on {c.subject}")

@@ -158,10 +158,5 @@ def blast_radius(sim: Simulation, cmd: InjectFault) -> tuple[int, int, list[str]
                                                                          "cpu-stress"):
         hit = max(1, round(total * min(cmd.percent, 100) / 100)) if cmd.fault == \
             "instance-kill" else total
-    seen, frontier = set(), {node}
-    while frontier:
-        callers = {int(topo.edge_src[e]) for e in range(len(topo.edge_src))
-                   if int(topo.edge_dst[e]) in frontier} - seen - {node}
-        seen |= callers
-        frontier = callers
+    seen = topo.reachable(node, upstream=True)
     return hit, total, [topo.nodes[n].name for n in sorted(seen)]

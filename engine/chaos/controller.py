@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..commands import InjectFault
 from ..faults import FAULTS
 from .kinds import BEHAVIOURS
 
 if TYPE_CHECKING:
-    from ..commands import InjectFault
     from ..events import Event
     from ..simulation import Simulation
 
@@ -71,8 +71,6 @@ class ChaosController:
             sim.schedule(planned.at, lambda p=planned: self._planned(p))
 
     def _planned(self, p) -> None:  # noqa: ANN001 - scenario.ChaosSpec
-        from ..commands import InjectFault
-
         result = self.start(InjectFault(p.fault, p.target, None if p.duration is None else
                                         p.duration // 1000, p.latency_ms, p.percent, p.count,
                                         p.peer, p.env), by="the scenario", hidden=p.hidden)
