@@ -34,10 +34,12 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     # leaked memory from whole milliseconds run, so it is the same however ticks are batched
     steps = np.arange(1, b.k + 1) * world.dt_ms
     leak = world.versions.memory_leak[inst.version] / 60_000.0
-    injected = world.effects.leak[node] / 60_000.0  # a memory-leak fault, from its start
+    injected = world.effects.leak[node] / 60_000.0 if world.effects.leak.any() else None
     since = inst.leak_from
 
     def leaked(run: np.ndarray) -> np.ndarray:
+        if injected is None:  # (no memory-leak fault: the common case, kept cheap)
+            return leak * run
         return leak * run + injected * np.maximum(run - since, 0)
     coef = tick.resource_coefficients()
     # per node, while no instance is past its capacity, CPU, memory and saturation are linear
