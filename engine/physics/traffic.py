@@ -99,7 +99,7 @@ class TrafficModel:
             need -= take
         factor = np.concatenate(factors) if len(factors) > 1 else factors[0]
         out = np.outer(factor * self.spec.rps, self.entry_share)
-        if self.boost is not None and self.boost.any() and (self.boost != 1.0).any():
+        if self.boost is not None and (self.boost != 1.0).any():
             out *= self.boost  # a traffic spike injected on purpose
         if len(self.entry_nodes):
             out[:, self.entry_nodes] *= np.concatenate(white) if len(white) > 1 else white[0]
