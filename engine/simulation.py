@@ -29,6 +29,7 @@ from .lifecycle import Lifecycle
 from .failover import Failovers
 from .summary import run_summary
 from .tick import Tick
+from .watch import SloBook, Watch
 from .world import World
 
 __all__ = ["Simulation"]
@@ -68,6 +69,9 @@ class Simulation:
         self._order = itertools.count()  # ties in the schedule run in the order they were set
         self.chaos = ChaosController(self)  # (after the schedule: a scenario may plan faults)
         self.backups = Backups(self)
+        self.watch = Watch(self.metrics)  # what reads the metrics as an operator would
+        self.slo = SloBook(world.topo)
+        self.watch.add(self.slo.observe)
 
     def _publish(self, t: int, type_: str, data: dict[str, Any]) -> None:
         event = Event(t, type_, data)
@@ -103,6 +107,7 @@ class Simulation:
             clock.advance_by(batch.k)
             left -= batch.k
             self.metrics.record_many(batch.rows, batch.times, batch.latency)
+            self.watch.catch_up()
             if deploys.busy:
                 deploys.tick(batch.last)
             if autoscale is not None:

@@ -272,8 +272,10 @@ def history(an: Analysis, ctx: ParseContext) -> Command:
     return History(service, env_of(an, ctx))  # type: ignore[arg-type]
 
 
-_ASKING = re.compile(r"\b(?:should|shall|ought|is it|would it|do (?:i|we) need|what (?:would|"
-                     r"will) happen if|what if)\b.*?\b(?:i|we|to|if)\b")
+_ASKING = re.compile(r"^(?:plan|dry[ -]?run|preview)\b|\b(?:should|shall|ought|is it|would it"
+                     r"|"
+                     r"do (?:i|we) need|what (?:would|will) happen if|what if)\b.*?\b(?:i|we|to|"
+                     r"if)\b")
 
 
 def plan(an: Analysis, ctx: ParseContext) -> Command:
@@ -284,8 +286,9 @@ def plan(an: Analysis, ctx: ParseContext) -> Command:
     start = len(an.pattern[: match.end()].split()) if match else 0
     rest = " ".join(t.raw for t in an.tokens[start:]).strip(" ?")
     if not rest or ctx.reparse is None:
-        raise Refusal("should you what? e.g. 'should I roll back checkout?'",
-                      ["should I roll back checkout?"])
+        raise Refusal("which command should I look at? e.g. 'plan deploy checkout 2.5.0' or "
+                      "'should I roll back checkout?'", ["plan deploy checkout 2.5.0",
+                                                         "should I roll back checkout?"])
     inner = ctx.reparse(rest)
     del words
     return Plan(inner) if inner.changes_production else inner

@@ -353,9 +353,11 @@ REGISTRY: tuple[CommandSpec, ...] = (
                   ("is it (?:safe|ok|okay|wise|a good idea|sensible|smart) to", 10),
                   ("would it (?:be )?(?:safe|ok|okay|wise|a good idea|help) to", 10),
                   ("do (?:i|we) need to", 10), ("what (?:would|will) happen if (?:i|we)", 10),
-                  ("what if (?:i|we)", 10)),
+                  ("what if (?:i|we)", 10),
+                  ("^(?:plan|dry[ -]?run|preview)\\b", 12)),
         slots=(Slot("command", "command", True, "the command asked about"),),
-        examples=("should I roll back checkout?", "is it safe to restart payments?"),
+        examples=("should I roll back checkout?", "is it safe to restart payments?",
+                  "plan deploy checkout 2.5.0 as a canary"),
         group="delivery", precedence=-1, build=builders.plan),
     CommandSpec(
         "help", "what you can ask, with examples",

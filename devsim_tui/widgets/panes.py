@@ -106,8 +106,9 @@ class DatabasesPane(Pane):
     def columns(self, width: int) -> list[Column]:
         cols = [Column("name", "node", 11), Column("role", "role", 8),
                 Column("state", "state", 8), Column("lag", "lag", 6, "right"),
-                Column("conns", "conns", 7, "right"), Column("qps", "qps", 5, "right")]
-        return cols if width >= 51 else [c for c in cols if c.key != "conns"]
+                Column("failovers", "f/o", 3, "right"), Column("conns", "conns", 7, "right"),
+                Column("qps", "qps", 5, "right")]
+        return cols if width >= 55 else [c for c in cols if c.key != "conns"]
 
     def rows(self, snapshot: Snapshot, env: str,
              trends: dict[str, tuple[float, ...]]) -> list[Row]:
@@ -120,7 +121,7 @@ class DatabasesPane(Pane):
             rows.append(Row(db.name, {"name": db.name, "role": engine, "state": db.status,
                                       "qps": number(db.qps),
                                       "lag": _backup_age(db, snapshot.t_ms),
-                                      "conns": f"{db.failovers} f/o" if db.failovers else ""},
+                                      "failovers": str(db.failovers) if db.failovers else ""},
                             style))
             for node in db.nodes:
                 lag = "—" if node.role != "replica" else (

@@ -15,6 +15,8 @@ from ..commands import (
     Autoscale, Command, Deploy, Explain, Failover, InjectFault, Plan, Reply, Restart, Rollback,
     Scale,
 )
+from ..chaos.controller import DEFAULT_DURATION_S
+from .budget_risk import budget_at_risk
 from .checks import check
 from .registry import HANDLERS, handles
 from .targets import find_node
@@ -74,8 +76,13 @@ def _deploy(sim: Simulation, cmd: Deploy) -> str:
         cmd.canary_weight, 50)
     how = f"canary {' → '.join(f'{s:g}' for s in steps)} → 100 %" if strategy == "canary" \
         else strategy
+    delivery = info.spec.delivery
+    share, lasts = {"canary": (steps[0] / 100, delivery.pause),
+                    "blue-green": (1.0, delivery.bake)}.get(strategy, (0.25, delivery.bake))
+    risk = budget_at_risk(sim, [info.index], share, lasts)
     return (f"deploy {cmd.service} {sim.deploys.current_version(info.index)} → "
-            f"{cmd.version} in {info.env} ({how})")
+            f"{cmd.version} in {info.env} ({how})" + (f"; {risk} until the first analysis"
+                                                      if risk else ""))
 
 
 @previews(Rollback)
@@ -101,7 +108,10 @@ def _scale(sim: Simulation, cmd: Scale) -> str:
         return f"scale {cmd.service} to {cmd.replicas} (but: {info.message})"
     now = int(sim.world.inst.counts[info.index])
     off = " and turn its autoscaling off" if sim.autoscaler.enabled.get(info.index) else ""
-    return f"scale {cmd.service} in {info.env} {now} → {cmd.replicas} instances{off}"
+    risk = "" if cmd.replicas else "; " + budget_at_risk(
+        sim, [info.index, *sorted(sim.world.topo.reachable(info.index, upstream=True))], 1.0,
+        None)
+    return f"scale {cmd.service} in {info.env} {now} → {cmd.replicas} instances{off}{risk}"
 
 
 @previews(Restart)
@@ -115,8 +125,15 @@ def _restart(sim: Simulation, cmd: Restart) -> str:
 
 @previews(Failover)
 def _failover(sim: Simulation, cmd: Failover) -> str:
-    return (f"fence {cmd.database}'s primary and promote its most up-to-date replica; writes "
+    text = (f"fence {cmd.database}'s primary and promote its most up-to-date replica; writes "
             "fail until it is promoted, and writes the replica has not applied are lost")
+    info = find_node(sim, cmd.database, cmd.env)
+    if isinstance(info, Reply):
+        return text
+    topo = sim.world.topo
+    risk = budget_at_risk(sim, sorted(topo.reachable(info.index, upstream=True)),
+                          float(topo.write_frac[info.index]), info.spec.failover.promotion)
+    return text + (f"; {risk}" if risk else "")
 
 
 @previews(Autoscale)
@@ -136,8 +153,34 @@ def _chaos(sim: Simulation, cmd: InjectFault) -> str:
     hit, total, callers = blast_radius(sim, cmd)
     reach = f"; blast radius: {hit} of {total} instances" if total else ""
     feel = f"; callers that will feel it: {', '.join(callers)}" if callers else ""
+    risk = _fault_risk(sim, cmd, hit, total)
     return f"inject {cmd.fault} into {cmd.target}" + (f" ({extra})" if extra else "") + \
-        reach + feel
+        reach + feel + (f"; {risk}" if risk else "")
+
+
+_SHARED_FAULTS = ("error-injection", "packet-loss")  # their percent is the share of requests
+
+
+def _fault_risk(sim: Simulation, cmd: InjectFault, hit: int, total: int) -> str:
+    """The budget at stake if every request the fault reaches failed while it runs."""
+    topo = sim.world.topo
+    env = cmd.env or sim.spec.primary_environment
+    if cmd.target in sim.spec.zones:
+        nodes = [n.index for n in topo.nodes if n.env == env]
+    else:
+        node = topo.find(cmd.target, env)
+        if node is None:
+            return ""
+        nodes = [node, *sorted(topo.reachable(node, upstream=True))]
+    share = hit / total if total and (cmd.count or cmd.percent or cmd.target in sim.spec.zones
+                                      ) else 1.0
+    if cmd.fault in _SHARED_FAULTS and cmd.percent is not None:
+        share = min(cmd.percent, 100) / 100
+    duration = (cmd.duration if cmd.duration is not None else DEFAULT_DURATION_S) * 1000
+    if cmd.fault == "instance-kill":  # until the replacements are ready
+        spec = topo.nodes[nodes[0]].spec
+        duration = getattr(spec, "startup", 0) + getattr(spec, "warmup", 0) + 10_000
+    return budget_at_risk(sim, nodes, share, duration)
 
 
 def blast_radius(sim: Simulation, cmd: InjectFault) -> tuple[int, int, list[str]]:

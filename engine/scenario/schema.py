@@ -10,6 +10,7 @@ from typing import Any
 
 from .schema_types import REQUIRED, ListOf, MapOf, Record
 from .schema_types import Field as F
+from .schema_observe import SLO
 from .schema_stores import CACHE, DATABASE, EXTERNAL, QUEUE, memory_record as _memory
 from .spec import (
     AutoscaleSpec,
@@ -210,6 +211,7 @@ SERVICE = Record(
         "autoscale": Record(AUTOSCALE.fields, cls=AutoscaleSpec, default=None,
                             checks=AUTOSCALE.checks, doc="horizontal autoscaling"),
         "delivery": DELIVERY,
+        "slo": SLO,
         "versions": MapOf(VERSION, "known versions and how they behave; unknown ones are healthy",
                           key_kind="version"),
         "port": F("int", None, "the port it listens on (shown, not simulated)", min=1, max=65535),

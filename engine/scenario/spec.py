@@ -13,7 +13,7 @@ __all__ = [
     "AutoscaleSpec", "BreakerSpec", "CacheSpec", "CallSpec", "ClusterSpec", "DeliverySpec",
     "DatabaseSpec", "DiurnalSpec", "EnvironmentSpec", "ExternalSpec", "FailoverSpec",
     "LivenessSpec", "MemorySpec", "NodeOverride", "QueueSpec", "ReplicationSpec",
-    "ChaosSpec", "ResourcesSpec", "RestartSpec", "ScenarioSpec", "ServiceSpec", "SpikeSpec", "TrafficSpec",
+    "ChaosSpec", "ResourcesSpec", "RestartSpec", "ScenarioSpec", "ServiceSpec", "SloSpec", "SpikeSpec", "TrafficSpec",
     "VersionSpec",
 ]
 
@@ -107,6 +107,15 @@ class DeliverySpec:
 
 
 @dataclass(frozen=True, slots=True)
+class SloSpec:
+    availability: float  # share of requests that must succeed
+    latency: int  # ms: a request slower than this counts against the latency objective
+    latency_target: float  # share of requests that must be faster than that
+    window: int  # ms: the compliance period the error budget covers
+    spent: float  # share of the budget already spent when the run starts
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceSpec:
     name: str
     version: str
@@ -130,6 +139,7 @@ class ServiceSpec:
     liveness: LivenessSpec | None
     autoscale: AutoscaleSpec | None
     delivery: DeliverySpec
+    slo: SloSpec
     versions: dict[str, VersionSpec]
     port: int | None
     tech: str

@@ -59,6 +59,9 @@ QUESTIONS = [
     ("should i roll back checkout?", "rollback"), ("should we failover orders-db?", "failover"),
     ("is it safe to restart payments?", "restart"),
     ("what would happen if I scaled cart to 5?", "scale"),
+    ("plan deploy checkout 2.5.0 as a canary", "deploy"),
+    ("plan: kill 2 instances of checkout", "chaos"), ("dry run roll back payments", "rollback"),
+    ("preview failover of orders-db", "failover"),
 ]
 
 
