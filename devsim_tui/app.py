@@ -36,7 +36,8 @@ __all__ = ["DevsimApp", "make_app"]
 SPEEDS = (0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1000)
 NOTABLE = {"instance.crashed", "instance.restarted", "db.failover", "scale", "deploy.started",
            "deploy.step", "deploy.completed", "deploy.aborted", "deploy.rolled_back",
-           "chaos.started", "chaos.ended", "db.backup", "db.restore", "db.failover.started"}
+           "chaos.started", "chaos.ended", "db.backup", "db.restore", "db.failover.started",
+           "alert.firing", "alert.resolved"}
 
 
 class DevsimApp(App[None]):
@@ -114,6 +115,8 @@ class DevsimApp(App[None]):
     @on(EventsPosted)
     def show_events(self, message: EventsPosted) -> None:
         events = [e for e in message.events if not e.data.get("hidden")]  # exercises' secrets
+        events = [e for e in events if not (e.type.startswith("alert.") and (
+            e.data.get("silenced") or e.data.get("inhibited")))]  # muted: not paged
         self.recent.extend(events)
         chat = self.query_one(ChatLog)
         for event in events:

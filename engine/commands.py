@@ -170,6 +170,8 @@ class Silence(Command):
     intent: ClassVar[str] = "silence"
     alert: str
     duration: int
+    component: str | None = None  # only this component's alerts of that rule
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

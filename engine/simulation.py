@@ -29,7 +29,7 @@ from .lifecycle import Lifecycle
 from .failover import Failovers
 from .summary import run_summary
 from .tick import Tick
-from .watch import SloBook, Watch
+from .watch.estate import watch_estate
 from .world import World
 
 __all__ = ["Simulation"]
@@ -63,15 +63,20 @@ class Simulation:
         self.deploys = DeployController(self)
         self.tick.checks.append(self.autoscaler.check)
         self.paused = False  # read by the front ends that pace the clock
+        self.user = "operator"  # who acknowledges and silences (front ends may say)
         self.speed = 1.0  # simulated seconds per wall second, for the same
         self._scheduled: list[tuple[int, int, Callable[[], None]]] = []
         self.deferred: Callable[[], None] | None = None  # work a command leaves for after it
         self._order = itertools.count()  # ties in the schedule run in the order they were set
         self.chaos = ChaosController(self)  # (after the schedule: a scenario may plan faults)
         self.backups = Backups(self)
-        self.watch = Watch(self.metrics)  # what reads the metrics as an operator would
-        self.slo = SloBook(world.topo)
-        self.watch.add(self.slo.observe)
+        self.watching = watch_estate(self)  # what reads the metrics as an operator would
+        self.watch, self.slo, self.alerts = (self.watching.watch, self.watching.slo,
+                                             self.watching.alerts)
+
+    def publish_at(self, t: int, type_: str, data: dict[str, Any]) -> None:
+        """Publish an event of a watcher, at the time of the sample it concluded from."""
+        self._publish(t, type_, data)
 
     def _publish(self, t: int, type_: str, data: dict[str, Any]) -> None:
         event = Event(t, type_, data)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,7 +20,7 @@ from .topology import Kind
 if TYPE_CHECKING:
     from .simulation import Simulation
 
-__all__ = ["AlertRow", "CacheRow", "DeploymentRow", "DatabaseNodeRow", "DatabaseRow", "Health", "InstanceRow", "QueueRow",
+__all__ = ["AlertRow", "SloRow", "CacheRow", "DeploymentRow", "DatabaseNodeRow", "DatabaseRow", "Health", "InstanceRow", "QueueRow",
            "ServiceRow", "Snapshot", "take_snapshot"]
 
 
@@ -118,8 +118,23 @@ class AlertRow:
     name: str
     severity: str
     target: str | None
-    state: str  # firing, acknowledged, silenced, resolved
+    state: str  # pending, firing, acknowledged, silenced, inhibited
     since_ms: int
+    id: int = 0
+    summary: str = ""
+    env: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SloRow:
+    service: str
+    env: str
+    availability: float  # the objective
+    latency_ms: int
+    latency_target: float
+    availability_left: float  # share of the budget left
+    latency_left: float
+    burn_1h: float  # the availability budget's burn rate over the last hour
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +164,11 @@ class Snapshot:
     caches: tuple[CacheRow, ...]
     queues: tuple[QueueRow, ...]
     instances: tuple[InstanceRow, ...]
-    alerts: tuple[AlertRow, ...] = ()  # filled once alerting is simulated
+    alerts: tuple[AlertRow, ...] = ()  # live alerts, worst first
+    alert_rules: int = 0
+    alerts_watched: int = 0  # components the rules watch
+    alerts_evaluated: bool = False  # has any rule been evaluated yet?
+    slos: tuple[SloRow, ...] = ()
     deployments: tuple[DeploymentRow, ...] = ()  # filled once rollouts are simulated
     paused: bool = False
     speed: float = 1.0
@@ -244,4 +263,27 @@ def take_snapshot(sim: Simulation, instances_of: set[str] | None = None) -> Snap
         environments=tuple(topo.envs), traffic_factor=float(np.round(sim.tick.traffic.factor, 4)),
         services=tuple(services), databases=tuple(databases), caches=tuple(caches),
         queues=tuple(queues), instances=tuple(instances), deployments=deployments,
-        paused=sim.paused, speed=sim.speed)
+        paused=sim.paused, speed=sim.speed, alerts=_alerts(sim), alert_rules=len(sim.alerts.rules),
+        alerts_watched=sim.alerts.watched, alerts_evaluated=bool(sim.alerts.evaluated),
+        slos=_slos(sim))
+
+
+def _alerts(sim: Any) -> tuple[AlertRow, ...]:
+    order = {"critical": 0, "warning": 1, "info": 2}
+    live = sorted(sim.alerts.live.values(), key=lambda a: (
+        a.state != "firing", a.muted, order.get(a.severity, 3), a.id))
+    return tuple(AlertRow(a.name, a.severity, a.component, a.shown_state,
+                          a.starts_at if a.starts_at is not None else a.active_at, a.id,
+                          a.summary, a.env) for a in live)
+
+
+def _slos(sim: Any) -> tuple[SloRow, ...]:
+    book, topo = sim.slo, sim.world.topo
+    left, burn = book.left(), book.burn_rate(3_600_000)
+    rows = []
+    for i, node in enumerate(book.nodes.tolist()):
+        info, spec = topo.nodes[node], book.specs[node]
+        rows.append(SloRow(info.name, info.env, spec.availability, spec.latency,
+                           spec.latency_target, float(left[i, 0]), float(left[i, 1]),
+                           float(burn[i, 0])))
+    return tuple(rows)

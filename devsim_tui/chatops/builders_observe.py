@@ -111,7 +111,15 @@ def silence(an: Analysis, ctx: ParseContext) -> Command:
     if duration <= 0:
         raise Refusal(f"silence {alert} for a positive time, not a negative duration "
                       f"({duration}s)", [f"silence {alert} for 1h"])
-    return Silence(alert, duration)
+    named = any(t.raw.lower() in ctx.names.kinds for t in an.tokens)
+    scope = None if alert.isdigit() or not named else component(
+        an, ctx, ("service", "database", "cache", "queue", "ext"), role="component",
+        required=False, example=f"silence {alert} on checkout for 1h")
+    raws = [t.raw for t in an.tokens]
+    cut = next((i for i, raw in enumerate(raws) if raw.lower() in ("because", "reason",
+                                                                    "reason:", "since")), None)
+    reason = " ".join(raws[cut + 1:]).strip(" :") if cut is not None else ""
+    return Silence(alert, duration, scope, reason or None)
 
 
 def speed(an: Analysis, ctx: ParseContext) -> Command:

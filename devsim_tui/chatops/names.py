@@ -76,7 +76,11 @@ class NameIndex:
                              (("db", "database"), spec.databases)):
             if len(table) == 1:
                 generic.update(dict.fromkeys(words, next(iter(table))))
-        return cls(kinds, list(spec.zones), list(alerts or []), replicas, unique, entry,
+        if alerts is None:  # the rules the scenario is watched with
+            from engine.watch.alerts import rules_of
+
+            alerts = [rule.name for rule in rules_of(spec)]
+        return cls(kinds, list(spec.zones), list(alerts), replicas, unique, entry,
                    list(spec.environments), env_replicas, generic)
 
     def replicas_in(self, service: str, env: str | None) -> int:

@@ -50,7 +50,15 @@ _FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
     "db.failover": lambda d: f"{d['database']}{_where(d)}: {d['new_primary']} promoted to primary "
                              f"after {d.get('downtime_s', 0):g}s; {d['lost_writes']} writes lost "
                              f"({d.get('reason', '')})",
+    "alert.firing": lambda d: f"#{d['id']} {d['alert']} [{d['severity']}]{_where(d)}: "
+                              f"{d.get('summary', '')}" + _muted(d),
+    "alert.resolved": lambda d: f"#{d['id']} {d['alert']}{_where(d)} on {d.get('service') or '—'}"
+                                f" resolved after {d.get('lasted_s', 0):g}s" + _muted(d),
 }
+
+
+def _muted(d: dict[str, Any]) -> str:
+    return " [silenced]" if d.get("silenced") else " [inhibited]" if d.get("inhibited") else ""
 
 
 def format_event(event: Event) -> str:

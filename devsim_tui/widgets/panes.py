@@ -135,22 +135,50 @@ class DatabasesPane(Pane):
 
 
 class AlertsPane(Pane):
+    """Live alerts grouped by rule, worst first: an alert storm reads as a few groups."""
+
     TITLE = "Alerts"
-    EMPTY = "✓ All quiet — no alerts firing"
+    EMPTY = "No rule evaluated yet (rules run every 30s)"
 
     def columns(self, width: int) -> list[Column]:
-        return [Column("sev", "sev", 8), Column("alert", "alert", 16),
-                Column("target", "target", 10), Column("state", "state", 9),
-                Column("age", "age", 5, "right")]
+        cols = [Column("sev", "sev", 4), Column("alert", "alert", 21),
+                Column("target", "on", 14), Column("state", "state", 9),
+                Column("age", "age", 5, "right"), Column("id", "id", 4, "right")]
+        spare = width - sum(c.width + 1 for c in cols)
+        if spare > 0:
+            cols[2] = Column("target", "on", 14 + spare)
+        return cols
 
     def rows(self, snapshot: Snapshot, env: str,
              trends: dict[str, tuple[float, ...]]) -> list[Row]:
         from engine import format_duration
 
-        return [Row(a.name, {"sev": a.severity, "alert": a.name, "target": a.target or "—",
-                             "age": format_duration(snapshot.t_ms - a.since_ms), "state": a.state},
-                    "bad" if a.state == "firing" and a.severity == "critical" else "warn")
-                for a in snapshot.alerts]
+        table = self.table
+        if snapshot.alerts_evaluated:
+            table.empty = (f"✓ Nothing firing · {snapshot.alert_rules} rules watch "
+                           f"{snapshot.alerts_watched} components")
+        mine = [a for a in snapshot.alerts if a.env in (env, None)]
+        groups: dict[str, list] = {}
+        for alert in mine:
+            groups.setdefault(alert.name, []).append(alert)
+        rows = []
+        for name, alerts in groups.items():
+            first = alerts[0]
+            targets = ", ".join(a.target or "—" for a in alerts)
+            states = sorted({a.state for a in alerts}, key=_STATE_ORDER.index)
+            age = format_duration(snapshot.t_ms - min(a.since_ms for a in alerts))
+            style = ("bad" if first.severity == "critical" else "warn") if \
+                states[0] == "firing" else "dim"
+            rows.append(Row(name, {
+                "sev": _SEVERITY.get(first.severity, first.severity),
+                "alert": name if len(alerts) == 1 else f"{name} ×{len(alerts)}",
+                "target": targets, "state": "/".join(states), "age": age,
+                "id": f"#{first.id}" if len(alerts) == 1 else ""}, style))
+        return rows
+
+
+_SEVERITY = {"critical": "CRIT", "warning": "WARN", "info": "info"}
+_STATE_ORDER = ["firing", "pending", "acknowledged", "silenced", "inhibited", "resolved"]
 
 
 class DeploymentsPane(Pane):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..commands import Command, Reply
-from . import capacity, chaos, databases, delivery, explain, inspect, pending, plan, timing
+from . import alerting, capacity, chaos, databases, delivery, explain, inspect, pending, plan, timing
 from .registry import HANDLERS, handles
 
 if TYPE_CHECKING:

@@ -8,14 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..commands import (
-    Ack,
-    Alerts,
-    Anomalies,
-    Command,
-    Reply,
-    Silence,
-)
+from ..commands import Anomalies, Command, Reply
 from .registry import handles
 
 __all__ = ["PENDING"]
@@ -23,10 +16,7 @@ __all__ = ["PENDING"]
 if TYPE_CHECKING:
     from ..simulation import Simulation
 
-_CAPABILITY = {
-    Alerts: "alerting",
-    Ack: "alerting", Silence: "alerting", Anomalies: "anomaly detection",
-}
+_CAPABILITY = {Anomalies: "anomaly detection"}
 
 
 PENDING: frozenset[str] = frozenset(cls.intent for cls in _CAPABILITY)

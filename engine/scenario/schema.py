@@ -10,7 +10,7 @@ from typing import Any
 
 from .schema_types import REQUIRED, ListOf, MapOf, Record
 from .schema_types import Field as F
-from .schema_observe import SLO
+from .schema_observe import ALERTS, SLO
 from .schema_stores import CACHE, DATABASE, EXTERNAL, QUEUE, memory_record as _memory
 from .spec import (
     AutoscaleSpec,
@@ -318,6 +318,8 @@ SCENARIO = Record(
             "faults injected on a schedule",
         ),
         "protected": MapOf(F("str", REQUIRED, "why"), "components chaos may not touch, and why"),
+        "alerts": ALERTS,
+        "default_alerts": F("bool", True, "also watch with the default rule pack"),
     },
     cls=ScenarioSpec,
 )

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .spec_observe import AlertRuleSpec, SloSpec
+
 __all__ = [
     "AutoscaleSpec", "BreakerSpec", "CacheSpec", "CallSpec", "ClusterSpec", "DeliverySpec",
     "DatabaseSpec", "DiurnalSpec", "EnvironmentSpec", "ExternalSpec", "FailoverSpec",
     "LivenessSpec", "MemorySpec", "NodeOverride", "QueueSpec", "ReplicationSpec",
-    "ChaosSpec", "ResourcesSpec", "RestartSpec", "ScenarioSpec", "ServiceSpec", "SloSpec", "SpikeSpec", "TrafficSpec",
+    "ChaosSpec", "ResourcesSpec", "RestartSpec", "ScenarioSpec", "ServiceSpec", "SloSpec", "AlertRuleSpec", "SpikeSpec", "TrafficSpec",
     "VersionSpec",
 ]
 
@@ -104,15 +106,6 @@ class DeliverySpec:
     min_requests: int
     max_bake: int | None
     on_inconclusive: str
-
-
-@dataclass(frozen=True, slots=True)
-class SloSpec:
-    availability: float  # share of requests that must succeed
-    latency: int  # ms: a request slower than this counts against the latency objective
-    latency_target: float  # share of requests that must be faster than that
-    window: int  # ms: the compliance period the error budget covers
-    spent: float  # share of the budget already spent when the run starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +301,8 @@ class ScenarioSpec:
     cluster: ClusterSpec | None = None  # None: capacity is unlimited
     chaos: tuple[ChaosSpec, ...] = ()  # faults injected on a schedule
     protected: dict[str, str] = field(default_factory=dict)  # component -> why no chaos
+    alerts: dict[str, AlertRuleSpec] = field(default_factory=dict)  # the rules, by name
+    default_alerts: bool = True
 
     @property
     def primary_environment(self) -> str:

@@ -64,6 +64,7 @@ class SloBook:
         self._total = np.zeros((rows, n, 2))
         self._bad = np.zeros((rows, n, 2))
         self._written = 0
+        self._burns: dict[int, np.ndarray] = {}
         self._record(0)
 
     def observe(self, sample: Sample) -> None:
@@ -75,7 +76,8 @@ class SloBook:
         self.total[:, LATENCY] += counts.sum(axis=1)
         self.bad[:, LATENCY] += (counts * self.slow).sum(axis=1)
         self.t = sample.t
-        if sample.t % ROW_MS == 0:
+        self._burns.clear()
+        while self._written <= sample.t // ROW_MS:  # row k: the totals as minute k began
             self._record(sample.t)
 
     def _record(self, t: int) -> None:
@@ -85,24 +87,28 @@ class SloBook:
 
     def _since(self, window_ms: int) -> tuple[np.ndarray, np.ndarray]:
         """Totals and bad counts over the last ``window_ms`` (from the newest minute row at or
-        before its start; the run's start when the window reaches past it)."""
-        start = self.t - window_ms
-        kept = self._times >= 0
-        older = kept & (self._times <= start)
-        if older.any():
-            slot = int(np.flatnonzero(older)[np.argmax(self._times[older])])
-        else:
-            slot = int(np.flatnonzero(kept)[np.argmin(self._times[kept])])
+        before its start; the oldest kept when the window reaches past it)."""
+        kept = min(self._written, len(self._times))
+        newest = self._written - 1
+        row = min(max((self.t - window_ms) // ROW_MS, newest - kept + 1), newest)
+        slot = row % len(self._times)
         return self.total - self._total[slot], self.bad - self._bad[slot]
 
     def error_ratio(self, window_ms: int) -> np.ndarray:
-        """The bad share of requests over the window (service × objective)."""
+        """The bad share of requests over the window (service × objective). A window reaching
+        back before the run counts that part as served well at the rate seen since: the estate
+        ran before the run began, and one bad minute at the start is not a bad hour."""
         total, bad = self._since(window_ms)
+        if 0 < self.t < window_ms:
+            total = total * (window_ms / self.t)
         return np.where(total > 0, bad / np.maximum(total, 1e-12), 0.0)
 
     def burn_rate(self, window_ms: int) -> np.ndarray:
         """How fast the budget burns over the window (service × objective); 1 = on schedule."""
-        return self.error_ratio(window_ms) / self.allowed
+        cached = self._burns.get(window_ms)
+        if cached is None:
+            cached = self._burns[window_ms] = self.error_ratio(window_ms) / self.allowed
+        return cached
 
     def spent(self) -> np.ndarray:
         """Share of each budget spent so far (service × objective); above 1 it is overspent."""

@@ -25,7 +25,7 @@ noise = st.one_of(
 )
 
 
-@settings(max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck),
+@settings(max_examples=3_000, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=True)
 @given(noise)
 def test_any_text_gives_an_intent_or_a_helpful_error(text: str) -> None:

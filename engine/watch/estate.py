@@ -1,0 +1,47 @@
+"""Everything that watches one simulation, assembled: the loop and its watchers in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..histogram import B
+from ..metrics import METRIC_COUNT
+from .alerts import AlertBook, rules_of
+from .loop import Watch
+from .recent import Recent
+from .series import SeriesContext
+from .signals import Signals
+from .slo import SloBook
+
+if TYPE_CHECKING:
+    from ..simulation import Simulation
+
+__all__ = ["Watching", "watch_estate"]
+
+
+@dataclass(frozen=True, slots=True)
+class Watching:
+    watch: Watch
+    slo: SloBook
+    recent: Recent
+    signals: Signals
+    alerts: AlertBook
+
+
+def watch_estate(sim: Simulation) -> Watching:
+    world, topo = sim.world, sim.world.topo
+    watch = Watch(sim.metrics)
+    slo = SloBook(topo)
+    recent = Recent(METRIC_COUNT, topo.size, B)
+    signals = Signals(world)
+    sim.bus.subscribe(signals.on_event)
+
+    def emit(kind: str, t: int, **data: Any) -> None:
+        sim.publish_at(t, kind, data)
+
+    alerts = AlertBook(topo, rules_of(sim.spec), SeriesContext(topo, recent, signals), slo,
+                       emit, sim.spec.name, sim.spec.primary_environment)
+    for watcher in (slo.observe, recent.observe, alerts.observe):
+        watch.add(watcher)
+    return Watching(watch, slo, recent, signals, alerts)
