@@ -311,8 +311,11 @@ REGISTRY: tuple[CommandSpec, ...] = (
         triggers=(("silence", 6), ("mute", 6), ("snooze", 6), ("suppress", 5), ("shush", 5),
                   ("quiet", 3)),
         slots=(Slot("alert", "alert", True, "the alert's name or number", takes=("num",)),
-               Slot("duration", "duration", True, "for how long, e.g. 1h", takes=("dur",))),
-        examples=("silence HighErrorRate for 1h", "mute CheckoutHighLatency for 30 minutes"),
+               Slot("duration", "duration", True, "for how long, e.g. 1h", takes=("dur",)),
+               Slot("component", "component", False, "only its alerts on this component"),
+               Slot("reason", "text", False, "why, after 'because'")),
+        examples=("silence HighErrorRate for 1h", "mute CheckoutHighLatency for 30 minutes",
+                  "silence HighLatency on checkout for 2h because we are on it"),
         synonyms=("mute", "snooze"), group="observe",
         precedence=5, build=builders_observe.silence),
     CommandSpec(

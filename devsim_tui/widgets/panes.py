@@ -141,12 +141,12 @@ class AlertsPane(Pane):
     EMPTY = "No rule evaluated yet (rules run every 30s)"
 
     def columns(self, width: int) -> list[Column]:
-        cols = [Column("sev", "sev", 4), Column("alert", "alert", 21),
-                Column("target", "on", 14), Column("state", "state", 9),
-                Column("age", "age", 5, "right"), Column("id", "id", 4, "right")]
+        cols = [Column("sev", "sev", 4), Column("alert", "alert", 18),
+                Column("target", "on", 8), Column("state", "state", 8),
+                Column("age", "age", 5, "right"), Column("id", "id", 3, "right")]
         spare = width - sum(c.width + 1 for c in cols)
         if spare > 0:
-            cols[2] = Column("target", "on", 14 + spare)
+            cols[2] = Column("target", "on", 8 + spare)
         return cols
 
     def rows(self, snapshot: Snapshot, env: str,
@@ -155,8 +155,8 @@ class AlertsPane(Pane):
 
         table = self.table
         if snapshot.alerts_evaluated:
-            table.empty = (f"✓ Nothing firing · {snapshot.alert_rules} rules watch "
-                           f"{snapshot.alerts_watched} components")
+            table.empty = (f"✓ Nothing firing ({snapshot.alert_rules} rules, "
+                           f"{snapshot.alerts_watched} components)")
         mine = [a for a in snapshot.alerts if a.env in (env, None)]
         groups: dict[str, list] = {}
         for alert in mine:

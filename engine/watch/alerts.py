@@ -57,7 +57,7 @@ class AlertBook:
         self.resolved: list[Alert] = []
         self.silences: list[SilenceRule] = []
         self.evaluated = 0  # evaluations so far
-        self._slot = -1  # the evaluation interval last evaluated
+        self._slot = 0  # the evaluation interval last evaluated (the first is at 30 s)
         self._ids = 0
         self._callers: dict[int, set[int]] = {}
 

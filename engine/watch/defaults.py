@@ -55,7 +55,7 @@ DEFAULT_RULES = (
       kinds=("service", "database", "cache"),
       summary="{component} instances use {value} of their memory limit",
       runbook="A leak shows as steady growth: `show {component}`. Restart or roll back."),
-    R("MemoryLimitSoon", "memory", over=15 * M, above=1.0, predict=H, hold=5 * M,
+    R("MemoryLimitSoon", "memory", over=10 * M, above=1.0, predict=H, hold=3 * M,
       kinds=("service", "database", "cache"),
       summary="{component} will reach its memory limit within 1h at this rate",
       runbook="Steady growth is a leak: roll back the version that brought it, or restart "

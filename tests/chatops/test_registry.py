@@ -35,7 +35,8 @@ def test_help_lists_every_command_and_details_each() -> None:
         assert spec.examples[0] in detail
         for slot in spec.slots:
             assert slot.name in detail
-    assert "not simulated" in help_text("alerts")
+    assert "not simulated" in help_text("anomalies")
+    assert "not simulated" not in help_text("alerts")
     assert "not simulated" not in help_text("chaos")
     assert "not simulated" not in help_text("deploy")
 
@@ -46,5 +47,5 @@ def test_completion_offers_commands_names_and_examples() -> None:
     assert "orders-db" in complete("fail over ord", names)
     assert "production" in complete("deploy checkout 2.5.0 to prod", names)
     assert "cache-flush" in complete("inject cache", names)
-    start = complete("", names, limit=100)
+    start = complete("", names, limit=300)
     assert "deploy checkout 2.5.0" in start and "status" in start

@@ -128,9 +128,9 @@ def test_time_commands() -> None:
 
 
 def test_capabilities_not_built_yet_say_so() -> None:
-    from engine.commands import Alerts
+    from engine.commands import Anomalies
 
-    reply = sim().apply(Alerts())
+    reply = sim().apply(Anomalies())
     assert not reply.ok and "not simulated" in reply.message
 
 
