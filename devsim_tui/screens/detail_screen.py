@@ -87,9 +87,14 @@ class DetailScreen(Screen[None]):
         window, label = WINDOWS[self.window]
         summary = self.query_one("#summary", Static)
         if row is not None:
+            slo = next((o for o in snapshot.slos if o.service == row.name and o.env == env),
+                       None)
+            budget = "" if slo is None else (
+                f" · budget {slo.availability_left:.0%} left ({slo.availability:.2%}), "
+                f"latency {slo.latency_left:.0%}")
             summary.update(f"[b]{row.name}[/b] {row.version} · {row.ready}/{row.desired} ready · "
                            f"{row.rps:.1f} rps · p99 {row.p99_ms:.0f} ms · errors "
-                           f"{row.error_rate:.2%} · {row.health.value} · charts: {label}")
+                           f"{row.error_rate:.2%} · {row.health.value}{budget} · charts: {label}")
         else:
             summary.update(f"[b]{self.target}[/b] · charts: {label}")
         for chart, (metric, _, _) in zip(self.charts, CHARTS, strict=True):

@@ -61,7 +61,8 @@ class ServicesPane(Pane):
         cols = [Column("name", "service", 13), Column("ver", "ver", 7),
                 Column("ready", "ready", 5, "right"), Column("rps", "rps", 5, "right"),
                 Column("p99", "p99", 6, "right"), Column("err", "err%", 5, "right"),
-                Column("cpu", "cpu", 4, "right"), Column("health", "health", 8)]
+                Column("cpu", "cpu", 4, "right"), Column("health", "health", 8),
+                Column("budget", "slo", 4, "right")]
         if width < 64:
             cols = [c for c in cols if c.key not in ("ver", "cpu")]
         spare = width - sum(c.width + 1 for c in cols) - 1
@@ -72,6 +73,8 @@ class ServicesPane(Pane):
     def rows(self, snapshot: Snapshot, env: str,
              trends: dict[str, tuple[float, ...]]) -> list[Row]:
         rows = []
+        budgets = {o.service: min(o.availability_left, o.latency_left)
+                   for o in snapshot.slos if o.env == env}
         for s in snapshot.services:
             if s.env != env or s.kind == "external":
                 continue
@@ -81,6 +84,7 @@ class ServicesPane(Pane):
                 "rps": number(s.rps), "p99": f"{s.p99_ms:.0f}ms",
                 "err": f"{s.error_rate * 100:.2f}", "cpu": f"{s.cpu * 100:.0f}%",
                 "health": s.health.value,
+                "budget": f"{budgets[s.name]:.0%}" if s.name in budgets else "",
                 "trend": sparkline(trends.get(s.name, ()), self.column_width("trend"))},
                 health_style(s.health)))
         return rows

@@ -28,6 +28,7 @@ from ..instances import State
 from ..metrics import M
 from ..topology import Kind
 from .changes import LOOK_BACK_MS, changes, onset, timeline
+from .explain_signals import with_signals
 from .inspect import _figures
 from .registry import handles
 from .targets import find_node
@@ -55,7 +56,7 @@ def explain(sim: Simulation, cmd: Explain) -> Reply:
     found = diagnose(sim, node, recent, base)
     if found is not None:
         message, data = found
-        return Reply(True, message, data)
+        return with_signals(sim, Reply(True, message, data), data["path"])
     err = float(recent["error_rate"][node])
     f = _figures(sim, node, recent)
     change = _recent_rollout(sim, node, "errors")
@@ -71,9 +72,9 @@ def explain(sim: Simulation, cmd: Explain) -> Reply:
                                            "path": [info.name], "confidence": "possibly",
                                            "evidence": injected})
     usual = f" (earlier {base[node] * 1000:.0f} ms)" if base[node] > 0 else ""
-    return Reply(True, f"{info.name} looks healthy: errors {f['error_rate']:.2%}, p99 "
+    return with_signals(sim, Reply(True, f"{info.name} looks healthy: errors {f['error_rate']:.2%}, p99 "
                        f"{f['p99_ms']:.0f} ms{usual}, {f['ready']}/{f['desired']} ready",
-                 {"target": info.name, "cause": None})
+                 {"target": info.name, "cause": None}), [info.name])
 
 
 def diagnose(sim: Simulation, node: int, recent: dict,

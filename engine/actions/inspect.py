@@ -64,8 +64,9 @@ def status(sim: Simulation, cmd: Status) -> Reply:
         figures = _figures(sim, info.index)
         if info.kind == Kind.DATABASE:
             return _database_status(sim, info, figures)
-        return Reply(True, _line(info, figures, sim) + _rollout(sim, info.index),
-                     {"target": info.name, **figures})
+        slo, slo_data = _slo(sim, info.index)
+        return Reply(True, _line(info, figures, sim) + slo + _rollout(sim, info.index),
+                     {"target": info.name, **figures, **slo_data})
     recent = _recent(sim)
     rows = {n.name: _figures(sim, n.index, recent) for n in topo.nodes
             if n.env == env and n.kind != Kind.EXTERNAL}
@@ -75,6 +76,7 @@ def status(sim: Simulation, cmd: Status) -> Reply:
     head = f"{env} at {format_clock(sim.now)}: {len(rows)} components, {entry:.0f} rps in"
     if not unhealthy:
         message = f"{head}; all healthy"
+        return Reply(True, message + _alerting(sim, env), {"env": env, "components": rows})
     else:
         worst = sorted(unhealthy.items(), key=lambda kv: (-_rank(kv[1]["health"]),
                                                           -kv[1]["error_rate"]))
@@ -83,7 +85,44 @@ def status(sim: Simulation, cmd: Status) -> Reply:
                            for k, v in worst[:4])
         more = f" and {len(worst) - 4} more" if len(worst) > 4 else ""
         message = f"{head}; {len(worst)} not healthy: {listed}{more}"
-    return Reply(True, message, {"env": env, "components": rows})
+    return Reply(True, message + _alerting(sim, env), {"env": env, "components": rows})
+
+
+def _slo(sim: Simulation, node: int) -> tuple[str, dict[str, Any]]:
+    """' · SLO 99.9% avail: 97% of budget left, burning 0.4× · 500 ms at 99%: 100% left'."""
+    book = sim.slo
+    i = book.row(node)
+    if i is None:
+        return "", {}
+    spec, left, burn = book.specs[node], book.left()[i], book.burn_rate(3_600_000)[i]
+    text = (f" · SLO {spec.availability:.2%} available: {left[0]:.0%} of its budget left, "
+            f"burning {burn[0]:.1f}×; {spec.latency} ms for {spec.latency_target:.0%}: "
+            f"{left[1]:.0%} left, burning {burn[1]:.1f}× (1h)")
+    return text, {"budget_left": {"availability": round(float(left[0]), 4),
+                                  "latency": round(float(left[1]), 4)},
+                  "burn_1h": {"availability": round(float(burn[0]), 3),
+                              "latency": round(float(burn[1]), 3)}}
+
+
+def _alerting(sim: Simulation, env: str) -> str:
+    """'; 3 alerts firing (2 critical): HighErrorRate ×2, …; budgets below half: checkout 31%'."""
+    firing = [a for a in sim.alerts.firing() if a.env in (env, None) and not a.muted]
+    text = ""
+    if firing:
+        critical = sum(a.severity == "critical" for a in firing)
+        names: dict[str, int] = {}
+        for a in firing:
+            names[a.name] = names.get(a.name, 0) + 1
+        listed = ", ".join(f"{n} ×{c}" if c > 1 else n for n, c in names.items())
+        text += (f"; {len(firing)} alert{'s' * (len(firing) != 1)} firing"
+                 f"{f' ({critical} critical)' if critical else ''}: {listed}")
+    book, topo = sim.slo, sim.world.topo
+    low = [(topo.nodes[n].name, float(book.left()[i].min())) for i, n in
+           enumerate(book.nodes.tolist()) if topo.nodes[n].env == env
+           and book.left()[i].min() < 0.5]
+    if low:
+        text += "; error budgets below half: " + ", ".join(f"{n} {v:.0%}" for n, v in low)
+    return text
 
 
 def _rollout(sim: Simulation, node: int) -> str:

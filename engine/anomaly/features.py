@@ -1,0 +1,68 @@
+"""Trailing window features of every metric column, computed batch by batch.
+
+For each column the detector looks at a few views of the recent past, all trailing (a feature
+at row ``i`` uses rows ``i - w + 1 .. i`` only):
+
+- ``value``: the sample itself (a spike);
+- ``mean_short``: the mean of the last ``short`` samples (a burst, a step, with less noise);
+- ``mean_long``: the mean of the last ``long`` samples (a sustained shift in level);
+- ``spread``: the standard deviation of the last ``spread`` samples (a change in volatility).
+
+Windows are counted in samples, not seconds, so the same configuration reads 5-minute
+CloudWatch exports and 15-second simulated metrics alike. Each window is summed on its own
+(``sliding_window_view``), never through a running cumulative sum: a row's features are then
+bit-for-bit the same whether the stream arrives in one batch or a row at a time. The last
+``max(windows) - 1`` rows are carried over between batches; the first rows of a stream use the
+partial window they have.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+__all__ = ["FEATURE_NAMES", "TrailingFeatures"]
+
+FEATURE_NAMES = ("value", "mean_short", "mean_long", "spread")
+
+
+class TrailingFeatures:
+    """Carries the tail of the stream and turns each batch into a features cube.
+
+    ``update(matrix)`` takes an ``(n, columns)`` array and returns ``(n, columns, 4)``:
+    the four features of ``FEATURE_NAMES`` for each row and column.
+    """
+
+    def __init__(self, columns: int, short: int = 6, long: int = 36, spread: int = 12) -> None:
+        self.columns = columns
+        self.windows = (short, long, spread)
+        self.carry = max(self.windows) - 1
+        self.tail = np.empty((0, columns))
+
+    def update(self, matrix: np.ndarray) -> np.ndarray:
+        n = len(matrix)
+        joined = np.concatenate([self.tail, matrix]) if len(self.tail) else matrix
+        offset = len(joined) - n  # rows of carried tail ahead of this batch
+        short, long, spread = self.windows
+        out = np.empty((n, self.columns, len(FEATURE_NAMES)))
+        out[:, :, 0] = matrix
+        out[:, :, 1] = _trailing_mean(joined, short, offset)
+        out[:, :, 2] = _trailing_mean(joined, long, offset)
+        mean = _trailing_mean(joined, spread, offset)
+        square = _trailing_mean(joined * joined, spread, offset)
+        out[:, :, 3] = np.sqrt(np.maximum(square - mean * mean, 0.0))
+        self.tail = joined[-self.carry:] if self.carry else joined[:0]
+        return out
+
+
+def _trailing_mean(joined: np.ndarray, window: int, offset: int) -> np.ndarray:
+    """Mean of each row's trailing window (partial at the start of the stream), for the rows
+    from ``offset`` on; each window summed independently so batching cannot change a bit."""
+    total = len(joined)
+    pad = window - 1
+    padded = np.concatenate([np.zeros((pad, joined.shape[1])), joined])
+    sums = sliding_window_view(padded, window, axis=0).sum(axis=2)  # (total, columns)
+    # How many real rows each window holds: only the stream's own first rows have short
+    # windows, and while the stream is that young the carried tail holds all of it.
+    counts = np.minimum(np.arange(1, total + 1), window)[:, None]
+    return (sums / counts)[offset:]
