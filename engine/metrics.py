@@ -27,7 +27,7 @@ METRIC_NAMES = (
     "rps", "error_rate", "latency_mean_ms", "p50_ms", "p95_ms", "p99_ms", "cpu", "memory_mib",
     "saturation", "availability", "ready", "in_flight", "replication_lag_s", "queue_lag",
     "hit_ratio", "queue_lag_s", "connections", "rejected_rps", "retry_rps", "requests",
-    "failed",
+    "failed", "disk",
 )
 METRIC_COUNT = len(METRIC_NAMES)
 
@@ -40,7 +40,7 @@ class M:
 
     RPS, ERROR_RATE, LATENCY_MEAN, P50, P95, P99, CPU, MEMORY, SATURATION, AVAILABILITY, \
         READY, IN_FLIGHT, REPLICATION_LAG, QUEUE_LAG, HIT_RATIO, QUEUE_LAG_S, CONNECTIONS, \
-        REJECTED, RETRIES, REQUESTS, FAILED = range(METRIC_COUNT)
+        REJECTED, RETRIES, REQUESTS, FAILED, DISK = range(METRIC_COUNT)
 
 
 _PCT = slice(M.P50, M.P99 + 1)

@@ -27,6 +27,7 @@ from .scenario import ScenarioSpec
 from .snapshot import Snapshot, take_snapshot
 from .lifecycle import Lifecycle
 from .failover import Failovers
+from .physics.disk import Disks
 from .summary import run_summary
 from .tick import Tick
 from .watch.estate import watch_estate
@@ -59,6 +60,7 @@ class Simulation:
         self.tick = Tick(world)
         self.tick.settle()
         self.metrics = MetricStore(self.world.topo.size, spec.tick)
+        self.disks = Disks(world)
         self.autoscaler = Autoscaler(self)
         self.deploys = DeployController(self)
         self.tick.checks.append(self.autoscaler.check)
@@ -111,6 +113,7 @@ class Simulation:
             batch = tick.run(t, tick.plan(t, max(most, 1)))
             clock.advance_by(batch.k)
             left -= batch.k
+            self.disks.record(world, batch.rows)
             self.metrics.record_many(batch.rows, batch.times, batch.latency)
             self.watch.catch_up()
             if deploys.busy:

@@ -162,6 +162,8 @@ def _database_status(sim: Simulation, info: NodeInfo, figures: dict[str, Any]) -
         lag = f", lag {inst.lag[row] * 1000:.0f} ms" if role == "replica" else ""
         nodes.append(f"{world.instance_name(row)} {role} {state}{lag}")
     pending = " · failing over" if info.index in world.failovers.pending else ""
+    disk = sim.disks.share(info.index, world)
+    pending += f" · disk {disk:.0%} used" if disk is not None else ""
     message = (f"{info.name} ({info.spec.engine} {info.version}) · {figures['rps']:.0f} qps · "
                f"p99 {figures['p99_ms']:.1f} ms · errors {figures['error_rate']:.2%} · "
                f"{'; '.join(nodes)}{pending}")

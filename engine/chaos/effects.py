@@ -44,6 +44,7 @@ class Effects:
         self.traffic, self.apply_factor = np.ones(n), np.ones(n)
         self.stalled = np.zeros(n, dtype=bool)
         self.leak = np.zeros(n)
+        self.disk_full = np.zeros(n, dtype=bool)
 
     def clear(self) -> None:
         """No fault at all (in place: the physics keeps references to these arrays)."""
@@ -52,6 +53,7 @@ class Effects:
             column[:] = 0.0
         self.edge_cut[:] = False
         self.stalled[:] = False
+        self.disk_full[:] = False
         self.traffic[:] = 1.0
         self.apply_factor[:] = 1.0
         self.no_start.clear()

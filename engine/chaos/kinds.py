@@ -167,6 +167,7 @@ def _crash_loop(world: World, exp: Experiment, fx: Effects) -> None:
 def _disk(world: World, exp: Experiment, fx: Effects) -> None:
     """A full disk: a database refuses its writes; anything else cannot start, and the
     instances running now fail what they must write (a third of requests)."""
+    fx.disk_full[exp.node] = True
     if world.topo.is_db[exp.node]:
         fx.node_error[exp.node] = fx.combine(fx.node_error[exp.node],
                                              world.topo.write_frac[exp.node])

@@ -72,6 +72,8 @@ DATABASE = Record(
         "startup": F("duration", 30_000, "time for a node to start", min=0),
         "data": F("size", 20_480.0, "how much data it holds: a backup copies it at 100 MiB/s, "
                   "a restore loads it at 50 MiB/s", min=1),
+        "disk": F("size", None, "the volume it writes to (default: twice `data`); every "
+                  "write adds a kibibyte to it", min=1),
         "wal_archive": F("bool", False, "archive the write-ahead log continuously: a restore "
                          "replays it past the backup, to any time since (point-in-time "
                          "recovery)"),

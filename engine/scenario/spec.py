@@ -174,6 +174,7 @@ class DatabaseSpec:
     description: str
     data: float = 20_480.0  # MiB it holds: what a backup copies and a restore loads
     wal_archive: bool = False  # continuous archiving: point-in-time recovery
+    disk: float | None = None  # MiB of volume (None: twice ``data``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,6 @@ SERIES_NAMES = (
     "rps", "error_rate", "availability", "p50_ms", "p95_ms", "p99_ms", "slow_share", "cpu",
     "memory", "memory_mib", "saturation", "ready", "replication_lag_s", "connections",
     "queue_lag", "queue_lag_s", "hit_ratio", "rejected_rps", "retry_rps", "restarts",
-    "breakers_open", "primary_up",
+    "breakers_open", "primary_up", "disk",
 )
 KINDS = ("service", "database", "cache", "queue", "external")

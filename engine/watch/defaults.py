@@ -77,6 +77,14 @@ DEFAULT_RULES = (
       kinds=("database",), summary="{component} uses {value} of its connections",
       runbook="Callers wait for connections: fewer instances with smaller pools, or more "
               "replicas."),
+    R("DiskFillingUp", "disk", over=30 * M, above=1.0, predict=4 * H, hold=5 * M,
+      kinds=("database",), summary="{component}'s volume will be full within 4h at this rate",
+      runbook="Free space (old WAL, bloat) or grow the volume before writes start failing; "
+              "`status {component}` shows the disk."),
+    R("DiskFull", "disk", over=M, above=0.95, hold=M, severity="critical",
+      kinds=("database",), summary="{component}'s volume is {value} full: writes fail",
+      runbook="Writes fail until space is freed: remove what filled it, then check replication "
+              "and backups."),
     R("QueueBacklog", "queue_lag_s", over=2 * M, above=60, hold=2 * M, kinds=("queue",),
       summary="{component}'s oldest message has waited {value}",
       runbook="Consumers are stalled or too few: `show` the consumer, scale it out."),

@@ -115,6 +115,7 @@ _ALL = (
     Series("rejected_rps", "requests refused at once (open breaker, full queue)", "rps",
            _mean(M.REJECTED), M.REJECTED),
     Series("retry_rps", "retried calls per second", "rps", _mean(M.RETRIES), M.RETRIES),
+    Series("disk", "share of a database's volume in use", "share", _mean(M.DISK), M.DISK),
     Series("restarts", "instance crashes in the window", "count",
            lambda c, w: c.signals.restarts(c.recent.t, w)),
     Series("breakers_open", "circuit breakers open on the component's calls", "count",

@@ -199,3 +199,28 @@ def test_a_bad_rule_is_refused_with_where_and_why(rule: str, message: str) -> No
     with pytest.raises(ScenarioError) as caught:
         build(ESTATE.format(extra=f"alerts:\n  Bad: {rule}\n"))
     assert message in str(caught.value) and "alerts.Bad" in str(caught.value)
+
+
+def test_a_full_disk_fires_and_a_filling_one_is_foreseen() -> None:
+    sim, events = estate()
+    sim.run_for(5 * 60_000)
+    sim.apply(InjectFault("disk-fill", "store", duration=600))
+    sim.run_for(3 * 60_000)
+    assert kinds(events, "DiskFull", "store")[0][1] == "alert.firing"
+    assert sim.disks.share(sim.world.topo.find("store", "production"), sim.world) == 1.0
+    sim.run_for(10 * 60_000)
+    assert kinds(events, "DiskFull", "store")[-1][1] == "alert.resolved"
+
+
+def test_writes_fill_a_small_volume_and_the_trend_is_seen_first() -> None:
+    # 100 rps in, one store call per request, a fifth of them writes: 20 KiB/s, 70 MiB an hour;
+    # 300 MiB free of 4 GiB at the start: 95 % after 80 minutes, full after 4.3 hours, so
+    # "full within 4 hours" holds from about 20 minutes on
+    sim, events = estate()
+    store = sim.world.topo.find("store", "production")
+    sim.disks.size[0], sim.disks.used[0] = 4096.0, 4096.0 - 300
+    sim.run_for(45 * 60_000)
+    soon = kinds(events, "DiskFillingUp", "store")
+    assert soon and soon[0][1] == "alert.firing"
+    assert not kinds(events, "DiskFull", "store")
+    assert 0.93 < sim.disks.share(store, sim.world) < 0.95
