@@ -26,6 +26,8 @@ a running maximum (``np.fmax.accumulate``), so each row sees exactly the rows be
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 __all__ = ["RobustBaseline", "robust_scale", "seasonal_expectation", "strided_rows"]
@@ -37,8 +39,7 @@ _QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 
 def robust_scale(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Median and robust σ along axis 0 (NaNs ignored); σ is never zero."""
-    with np.errstate(all="ignore"):
-        q = np.nanquantile(rows, _QUANTILES, axis=0)
+    q = _nanquantiles(rows, _QUANTILES)
     median = q[3]
     sigma = np.zeros_like(median)
     for lo, hi, width in _SPREADS:
@@ -46,6 +47,21 @@ def robust_scale(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sigma = np.fmax(sigma, (q[j] - q[i]) / width)
     floor = 1e-9 * np.fmax(np.abs(np.nan_to_num(median)), 1.0)
     return np.nan_to_num(median), np.fmax(np.nan_to_num(sigma), floor)
+
+
+def _nanquantiles(rows: np.ndarray, quantiles: tuple[float, ...]) -> np.ndarray:
+    """Linear-interpolated quantiles along axis 0 ignoring NaNs, vectorised over the other
+    axes (``np.nanquantile`` loops over columns in Python); NaN for an all-NaN column."""
+    ordered = np.sort(rows, axis=0)  # NaNs sort last
+    count = np.sum(~np.isnan(rows), axis=0)
+    if len(rows) == 0:
+        return np.full((len(quantiles), *rows.shape[1:]), np.nan)
+    last = np.maximum(count - 1, 0)
+    position = np.asarray(quantiles).reshape(-1, *([1] * last.ndim)) * last
+    below = np.floor(position).astype(int)
+    low = np.take_along_axis(ordered, below, axis=0)
+    high = np.take_along_axis(ordered, np.minimum(below + 1, last), axis=0)
+    return np.where(count > 0, low + (high - low) * (position - below), np.nan)
 
 
 def strided_rows(start: int, stop: int, limit: int) -> np.ndarray:
@@ -56,37 +72,32 @@ def strided_rows(start: int, stop: int, limit: int) -> np.ndarray:
     return np.arange(first, stop, stride)
 
 
-def seasonal_expectation(times: np.ndarray, series: np.ndarray, first_row: int,
-                         query_times: np.ndarray, query_rows: np.ndarray, *, period: float,
-                         days: int, tolerance: float, history: int, min_days: int) -> np.ndarray:
+def seasonal_expectation(times: np.ndarray, series: np.ndarray, queries: np.ndarray, *,
+                         period: float, days: int, tolerance: float, history: int,
+                         min_days: int) -> np.ndarray:
     """For each queried row, the median over the previous ``days`` periods of ``series`` at
-    the same phase (the nearest stored row within ``tolerance`` seconds, at most ``history``
-    rows back); NaN where fewer than ``min_days`` such rows exist.
-
-    ``times``/``series`` are the stored history (row ``k`` is global row ``first_row + k``,
-    ``times`` non-decreasing), ``series`` of shape ``(rows, columns)``.
+    the same phase: the nearest row to ``t - d * period`` within ``tolerance`` seconds, earlier
+    than the queried row and at most ``history`` rows back. NaN where fewer than ``min_days``
+    such rows exist. ``times`` is non-decreasing; ``series`` has shape ``(rows, columns)``;
+    ``queries`` are row indices into both.
     """
-    n, columns = len(query_times), series.shape[1]
+    n, columns = len(queries), series.shape[1]
     found = np.full((days, n, columns), np.nan)
-    if len(times) == 0:
+    if len(times) < 2 or n == 0:
         return found[0]
+    query_times = times[queries]
     for d in range(1, days + 1):
         target = query_times - d * period
-        k = np.clip(np.searchsorted(times, target), 1, len(times) - 1) if len(times) > 1 \
-            else np.zeros(n, dtype=int)
-        if len(times) > 1:
-            nearer_left = np.abs(times[k - 1] - target) <= np.abs(times[k] - target)
-            k = np.where(nearer_left, k - 1, k)
-        ok = (np.abs(times[k] - target) <= tolerance) & (first_row + k >= query_rows - history)
+        k = np.clip(np.searchsorted(times, target), 1, len(times) - 1)
+        k = np.where(np.abs(times[k - 1] - target) <= np.abs(times[k] - target), k - 1, k)
+        ok = (np.abs(times[k] - target) <= tolerance) & (k < queries) & (k >= queries - history)
         found[d - 1][ok] = series[k[ok]]
-    enough = np.sum(~np.isnan(found), axis=0) >= min_days
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            median = np.nanmedian(found, axis=0)
-    return np.where(enough, median, np.nan)
+    # The median of the days found, NaNs aside (sorted last), without np.nanmedian's loops.
+    count = np.sum(~np.isnan(found), axis=0)
+    ordered = np.sort(found, axis=0)
+    lower = np.take_along_axis(ordered, np.maximum((count - 1) // 2, 0)[None], axis=0)[0]
+    upper = np.take_along_axis(ordered, np.maximum(count // 2, 0)[None], axis=0)[0]
+    return np.where(count >= max(min_days, 1), (lower + upper) / 2, np.nan)
 
 
 class RobustBaseline:
@@ -98,10 +109,11 @@ class RobustBaseline:
     residual only for columns with a daily pattern).
     """
 
-    def __init__(self, columns: int, features: int, *, floor: float) -> None:
-        self.floor = floor
+    def __init__(self, columns: int, features: int, *, floor: float, lag: int) -> None:
+        self.floor, self.lag = floor, lag
         self.high = np.full((columns, features), -np.inf)
         self.low = np.full((columns, features), np.inf)
+        self.pending = np.empty((0, columns, features))  # the last `lag` rows, not yet records
         self.median = np.zeros((columns, features))
         self.sigma = np.ones((columns, features))
         self.active = np.ones((columns, features), dtype=bool)
@@ -109,28 +121,38 @@ class RobustBaseline:
     def refresh(self, rows: np.ndarray) -> None:
         self.median, self.sigma = robust_scale(rows)
 
-    def seed_records(self, rows: np.ndarray) -> None:
-        """Records from the warm-up rows, which are learnt from but never scored."""
-        with np.errstate(all="ignore"):
-            self.high = np.fmax(self.high, np.nanmax(rows, axis=0, initial=-np.inf))
-            self.low = np.fmin(self.low, np.nanmin(rows, axis=0, initial=np.inf))
-
-    def novelty(self, block: np.ndarray) -> np.ndarray:
+    def novelty(self, block: np.ndarray, *, score: bool = True) -> np.ndarray:
         """Per row, column and feature: how far the feature broke its record, as a fraction of
-        the record's distance from the median (0 when inside the known range)."""
-        high = np.concatenate([self.high[None], np.fmax.accumulate(block, axis=0)[:-1]])
-        high = np.fmax.accumulate(high, axis=0)
-        low = np.concatenate([self.low[None], np.fmin.accumulate(block, axis=0)[:-1]])
-        low = np.fmin.accumulate(low, axis=0)
+        the record's distance from the median (0 when inside the known range).
+
+        The record a row is held to is the extreme of every row up to ``lag`` rows before it:
+        a ramp is compared with where the metric stood before the ramp, not with its own
+        previous step. With ``score=False`` the block only feeds the records (the warm-up).
+        """
+        joined = np.concatenate([self.pending, block])
+        held = len(self.pending)
+        with np.errstate(all="ignore"):
+            running_high = np.fmax(self.high, np.fmax.accumulate(joined, axis=0))
+            running_low = np.fmin(self.low, np.fmin.accumulate(joined, axis=0))
+        # Row j of the block (joined row held + j) is held to records up to joined row
+        # held + j - lag; before the first joined row, to the records already folded in.
+        source = np.arange(held, held + len(block)) - self.lag
+        early = source < 0
+        source = np.maximum(source, 0)
+        high = np.where(early[:, None, None], self.high, running_high[source])
+        low = np.where(early[:, None, None], self.low, running_low[source])
+        folded = len(joined) - self.lag
+        if folded > 0:
+            self.high, self.low = running_high[folded - 1], running_low[folded - 1]
+        self.pending = joined[max(folded, 0):]
+        if not score:
+            return np.zeros(block.shape)
         margin = self.floor * self.sigma
         with np.errstate(all="ignore"):
             up = (block - high) / np.fmax(high - self.median, margin)
             down = (low - block) / np.fmax(self.median - low, margin)
-            score = np.fmax(up, down)
-        score = np.where(np.isfinite(score) & self.active, np.maximum(score, 0.0), 0.0)
-        self.high = high[-1] if len(block) == 0 else np.fmax(high[-1], block[-1])
-        self.low = low[-1] if len(block) == 0 else np.fmin(low[-1], block[-1])
-        return score
+            novelty = np.fmax(up, down)
+        return np.where(np.isfinite(novelty) & self.active, np.maximum(novelty, 0.0), 0.0)
 
     def sigmas(self, block: np.ndarray, expected: np.ndarray, feature: int = 0) -> np.ndarray:
         """How far each column's ``feature`` is from ``expected``, in robust σ: ``(n, columns)``."""

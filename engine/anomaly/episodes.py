@@ -66,27 +66,25 @@ class EpisodeTracker:
         self.current: Episode | None = None
 
     def step(self, first_row: int, times: np.ndarray, scores: np.ndarray,
-             confirm: Callable[[np.ndarray], np.ndarray],
+             confirm: Callable[[int], bool],
              explain: Callable[[int], tuple[Deviation, ...]]) -> list[EpisodeEvent]:
         """Advance over a batch (``first_row`` is the global index of its first row).
 
-        ``confirm(local_rows)`` says which candidate starts the forest accepts (called once
-        for all of the batch's candidates); ``explain(local_row)`` gives the deviations.
+        ``confirm(local_row)`` says whether the forest accepts a candidate start (asked only
+        while no episode is open); ``explain(local_row)`` gives the deviations.
         """
         candidates = np.flatnonzero(scores >= self.on)
-        accepted = np.zeros(len(scores), dtype=bool)
-        if len(candidates):
-            accepted[candidates] = confirm(candidates)
         loud = np.flatnonzero(scores >= self.off)
         events: list[EpisodeEvent] = []
         position = 0  # rows before this (local) index are dealt with
         while True:
             episode = self.current
             if episode is None:
-                starts = np.flatnonzero(accepted[position:])
-                if not len(starts):
+                waiting = candidates[candidates >= position]
+                accepted = next((int(i) for i in waiting if confirm(int(i))), None)
+                if accepted is None:
                     break
-                i = position + int(starts[0])
+                i = accepted
                 episode = Episode(float(times[i]), first_row + i, float(scores[i]),
                                   explain(i), float(scores[i]))
                 episode.last_loud, episode.last_loud_time = first_row + i, float(times[i])

@@ -31,6 +31,7 @@ class TrainingSnapshot:
         self.rows = np.nan_to_num(rows.reshape(len(rows), -1))
         self.trees, self.samples, self.seed = trees, samples, seed
         self.scorer: ForestScorer | None = None
+        self.seasonal: np.ndarray | None = None  # which columns' residuals it was shown
 
     def rarity(self, rows: np.ndarray) -> np.ndarray:
         if self.scorer is None:

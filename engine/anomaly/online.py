@@ -1,0 +1,276 @@
+"""``OnlineDetector``: the baseline, the forest and the episodes over a stream of named metrics.
+
+Rows arrive in batches (``observe(timestamps, matrix)``, one column per metric). For each row:
+
+1. trailing features per metric (``features.py``), plus the residual against the same time on
+   previous days (``baseline.seasonal_expectation``);
+2. the robust baseline's novelty: how far a feature broke its all-time record, relative to the
+   record's height above the median; the row's score is ``n / (n + novelty_half)`` for the
+   largest novelty ``n`` over metrics and features, so the score lies in [0, 1) and is 0.5
+   exactly at a novelty of ``novelty_half`` (the default: 20 % beyond the old record);
+3. candidate starts (score ≥ ``on``) are confirmed by the IsolationForest fitted on the history
+   before the current day: its rarity must reach ``forest_gate``;
+4. episode hysteresis (``episodes.py``) turns rows into one start and one end per episode.
+
+The batch is cut into blocks at the baseline's refresh boundaries (hourly), and references,
+forest snapshots and the warm-up depend only on global row numbers and timestamps, so the
+decisions for a row are the same however the stream is batched, and never use later rows.
+The first ``warmup_rows`` rows are learnt from and never reported. One configuration serves
+every series; nothing in it is specific to one metric.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.anomaly.baseline import RobustBaseline, seasonal_expectation, strided_rows
+from engine.anomaly.episodes import Deviation, Episode, EpisodeEvent, EpisodeTracker
+from engine.anomaly.features import FEATURE_NAMES, TrailingFeatures
+from engine.anomaly.forest import TrainingSnapshot
+
+__all__ = ["DetectorConfig", "OnlineDetector", "detect"]
+
+RESIDUAL = len(FEATURE_NAMES)  # index of the seasonal residual feature
+SHORT = FEATURE_NAMES.index("mean_short")
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorConfig:
+    """The one configuration. Windows are in samples; periods are in seconds."""
+
+    short_window: int = 6
+    long_window: int = 36
+    spread_window: int = 12
+    warmup_rows: int = 150
+    history_rows: int = 40_320  # a week at 15 s, four weeks at one minute
+    refresh_seconds: float = 3_600.0
+    reference_rows: int = 2_048
+    record_lag: int = 12  # a row is held to the records of the rows up to this many before it
+    record_floor: float = 4.0  # a record closer than this many σ to the median counts as that far
+    novelty_half: float = 0.2
+    on: float = 0.5
+    off: float = 0.25
+    quiet_rows: int = 24
+    season_seconds: float = 86_400.0
+    season_days: int = 7
+    season_min_days: int = 2
+    season_tolerance: float = 900.0
+    season_strength: float = 0.5  # residual σ at most this fraction of the raw σ
+    refit_seconds: float = 86_400.0
+    forest_trees: int = 50
+    forest_samples: int = 256
+    forest_rows: int = 2_048
+    forest_gate: float = 0.995
+    random_state: int = 0
+    top_metrics: int = 3
+
+
+class OnlineDetector:
+    """Online anomaly detection over rows of named metrics (see the module docstring).
+
+    ``observe(timestamps, matrix)`` takes unix-second timestamps ``(n,)`` and values
+    ``(n, len(metrics))`` (a 1-D array for a single metric) and returns the
+    ``EpisodeEvent``s (``"start"``/``"end"``) that the batch produced; ``finish()`` closes the
+    episode still open at the end of the stream. ``scores`` holds the last batch's row scores.
+    """
+
+    def __init__(self, metrics: Sequence[str], config: DetectorConfig | None = None) -> None:
+        self.metrics = tuple(metrics)
+        self.config = cfg = config or DetectorConfig()
+        columns = len(self.metrics)
+        self.features = TrailingFeatures(columns, cfg.short_window, cfg.long_window,
+                                         cfg.spread_window)
+        self.baseline = RobustBaseline(columns, RESIDUAL + 1, floor=cfg.record_floor,
+                                       lag=cfg.record_lag)
+        self.baseline.active[:, RESIDUAL] = False
+        self.tracker = EpisodeTracker(cfg.on, cfg.off, cfg.quiet_rows)
+        self.rows = 0  # rows seen so far
+        self.origin: float | None = None  # first timestamp: blocks and days count from it
+        self.latest = -np.inf
+        self.block = -1  # the block whose references are current
+        self.epoch = -1  # the day whose forest snapshot is current
+        self.snapshot: TrainingSnapshot | None = None
+        self._times = np.empty(0)
+        self._cube = np.empty((0, columns, RESIDUAL + 1))
+        self._first = 0  # global row of the first stored history row
+        self._size = 0
+        self.scores = np.zeros(0)
+
+    # -- the stream -----------------------------------------------------------------------
+    def observe(self, timestamps: Sequence[float] | np.ndarray,
+                matrix: Sequence[Sequence[float]] | np.ndarray) -> list[EpisodeEvent]:
+        times = np.asarray(timestamps, dtype=float).reshape(-1)
+        values = np.asarray(matrix, dtype=float)
+        values = values.reshape(-1, 1) if values.ndim == 1 else values
+        if values.shape != (len(times), len(self.metrics)):
+            raise ValueError(f"expected {len(times)} rows of {len(self.metrics)} metrics, "
+                             f"got shape {values.shape}")
+        n = len(times)
+        if n == 0:
+            return []
+        if self.origin is None:
+            self.origin = float(times[0])
+        clock = np.maximum.accumulate(np.maximum(times, self.latest))  # never runs backwards
+        self.latest = float(clock[-1])
+        cube = np.concatenate([self.features.update(values),
+                               np.full((n, len(self.metrics), 1), np.nan)], axis=2)
+        self._residual(clock, cube)
+        scores = np.zeros(n)
+        expected = np.zeros((n, len(self.metrics)))
+        sigma = np.ones((n, len(self.metrics)))
+        owners: list[tuple[int, int, TrainingSnapshot | None]] = []
+        for a, b in self._segments(clock):
+            self._segment(clock, cube, a, b, scores, expected, sigma)
+            owners.append((a, b, self.snapshot))
+        first = self.rows - n
+        self.scores = scores
+        self._trim()
+
+        accepted = np.zeros(n, dtype=bool)
+        asked: set[int] = set()  # snapshots whose candidates have been scored
+
+        def confirm(row: int) -> bool:
+            """On first need, one batched forest call for all the candidates of the batch that
+            share this row's snapshot (the forest of the current day)."""
+            snapshot = next(s for a, b, s in owners if a <= row < b)
+            if snapshot is not None and id(snapshot) not in asked:
+                asked.add(id(snapshot))
+                mine = np.zeros(n, dtype=bool)
+                for a, b, s in owners:
+                    mine[a:b] = s is snapshot
+                picks = np.flatnonzero(mine & (scores >= self.config.on))
+                rarity = snapshot.rarity(_forest_view(cube[picks], snapshot.seasonal))
+                accepted[picks] = rarity >= self.config.forest_gate
+            return bool(accepted[row])
+
+        def explain(i: int) -> tuple[Deviation, ...]:
+            return self._explain(values[i], expected[i], sigma[i], cube[i])
+
+        return self.tracker.step(first, times, scores, confirm, explain)
+
+    def finish(self) -> list[EpisodeEvent]:
+        return self.tracker.finish()
+
+    # -- internals ------------------------------------------------------------------------
+    def _segments(self, clock: np.ndarray) -> list[tuple[int, int]]:
+        """Cut the batch where a block starts or the warm-up ends."""
+        cfg = self.config
+        block = np.floor((clock - self.origin) / cfg.refresh_seconds)
+        cuts = set(np.flatnonzero(np.diff(block)) + 1)
+        warm_end = cfg.warmup_rows - self.rows
+        if 0 < warm_end < len(clock):
+            cuts.add(warm_end)
+        edges = [0, *sorted(int(c) for c in cuts), len(clock)]
+        self.rows += len(clock)
+        return [(a, b) for a, b in zip(edges, edges[1:], strict=False) if b > a]
+
+    def _segment(self, clock: np.ndarray, cube: np.ndarray, a: int, b: int, scores: np.ndarray,
+                 expected: np.ndarray, sigma: np.ndarray) -> None:
+        cfg = self.config
+        start = self.rows - len(clock) + a  # global row of the segment's first row
+        if start < cfg.warmup_rows:
+            self.baseline.novelty(cube[a:b], score=False)
+        else:
+            block = int((clock[a] - self.origin) // cfg.refresh_seconds)
+            if block != self.block or start == cfg.warmup_rows:
+                self._refresh(start)
+                self.block = block
+            epoch = int((clock[a] - self.origin) // cfg.refit_seconds)
+            if epoch != self.epoch or self.snapshot is None:
+                self._take_snapshot(start)
+                self.epoch = epoch
+            novelty = self.baseline.novelty(cube[a:b])
+            peak = novelty.reshape(b - a, -1).max(axis=1)
+            scores[a:b] = peak / (peak + cfg.novelty_half)
+            base = self.baseline
+            season = base.active[:, RESIDUAL]
+            seasonal = cube[a:b, :, SHORT] - cube[a:b, :, RESIDUAL]
+            expected[a:b] = np.where(season & ~np.isnan(seasonal), seasonal, base.median[:, 0])
+            sigma[a:b] = base.sigma[:, 0]
+        self._append(clock[a:b], cube[a:b])
+
+    def _residual(self, clock: np.ndarray, cube: np.ndarray) -> None:
+        """The batch's seasonal residual: short mean minus the same time on previous days."""
+        cfg = self.config
+        times = np.concatenate([self._times[: self._size], clock])
+        short = np.concatenate([self._cube[: self._size, :, SHORT], cube[:, :, SHORT]])
+        queries = np.arange(self._size, self._size + len(clock))
+        seasonal = seasonal_expectation(
+            times, short, queries, period=cfg.season_seconds, days=cfg.season_days,
+            tolerance=cfg.season_tolerance, history=cfg.history_rows,
+            min_days=cfg.season_min_days)
+        cube[:, :, RESIDUAL] = cube[:, :, SHORT] - seasonal
+
+    def _history(self, start: int, limit: int) -> np.ndarray:
+        """Stored rows from ``history_rows`` before global row ``start``, strided to ``limit``."""
+        lo = max(start - self.config.history_rows, self._first)
+        picks = strided_rows(lo, start, limit) - self._first
+        return self._cube[picks]
+
+    def _refresh(self, start: int) -> None:
+        cfg = self.config
+        history = self._history(start, cfg.reference_rows)
+        base = self.baseline
+        base.refresh(history)
+        # A daily pattern: the residual against previous days is much tighter than the level
+        # (and known for a good part of the history the references come from).
+        tight = base.sigma[:, RESIDUAL] <= cfg.season_strength * base.sigma[:, SHORT]
+        known = np.mean(~np.isnan(history[:, :, RESIDUAL]), axis=0) >= 0.25
+        base.active[:, RESIDUAL] = tight & known
+
+    def _take_snapshot(self, start: int) -> None:
+        cfg = self.config
+        seasonal = self.baseline.active[:, RESIDUAL].copy()
+        rows = _forest_view(self._history(start, cfg.forest_rows), seasonal)
+        self.snapshot = TrainingSnapshot(rows, trees=cfg.forest_trees,
+                                         samples=cfg.forest_samples, seed=cfg.random_state)
+        self.snapshot.seasonal = seasonal
+
+    def _append(self, times: np.ndarray, cube: np.ndarray) -> None:
+        need = self._size + len(times)
+        if need > len(self._times):
+            capacity = max(need, 2 * len(self._times), 1024)
+            grown_t = np.empty(capacity)
+            grown_c = np.empty((capacity, *self._cube.shape[1:]))
+            grown_t[: self._size], grown_c[: self._size] = self._times[: self._size], \
+                self._cube[: self._size]
+            self._times, self._cube = grown_t, grown_c
+        self._times[self._size: need], self._cube[self._size: need] = times, cube
+        self._size = need
+
+    def _trim(self) -> None:
+        """Keep the last ``history_rows`` rows (only after a whole batch: see ``_history``)."""
+        extra = self._size - self.config.history_rows
+        if extra > self.config.history_rows // 4:
+            keep = slice(extra, self._size)
+            self._times = self._times[keep].copy()
+            self._cube = self._cube[keep].copy()
+            self._first += extra
+            self._size -= extra
+
+    def _explain(self, value: np.ndarray, expected: np.ndarray, sigma: np.ndarray,
+                 row: np.ndarray) -> tuple[Deviation, ...]:
+        sigmas = (value - expected) / sigma
+        order = np.argsort(-np.nan_to_num(np.abs(sigmas)), kind="stable")
+        return tuple(Deviation(self.metrics[i], float(sigmas[i]), float(value[i]),
+                               float(expected[i])) for i in order[: self.config.top_metrics])
+
+
+def _forest_view(cube: np.ndarray, seasonal: np.ndarray) -> np.ndarray:
+    """What the forest sees: every feature, the seasonal residual only for the columns with a
+    daily pattern (zero elsewhere, and before a day of history exists)."""
+    view = cube.copy()
+    view[:, :, RESIDUAL] = np.where(seasonal, np.nan_to_num(cube[:, :, RESIDUAL]), 0.0)
+    return view
+
+
+def detect(timestamps: Sequence[float] | np.ndarray, values: np.ndarray,
+           metrics: Sequence[str] = ("value",), config: DetectorConfig | None = None,
+           ) -> list[Episode]:
+    """Run a fresh detector over a whole series (one batch) and return its episodes."""
+    detector = OnlineDetector(metrics, config)
+    events = detector.observe(timestamps, values) + detector.finish()
+    return [e.episode for e in events if e.kind == "start"]
