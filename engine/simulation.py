@@ -73,8 +73,9 @@ class Simulation:
         self.chaos = ChaosController(self)  # (after the schedule: a scenario may plan faults)
         self.backups = Backups(self)
         self.watching = watch_estate(self)  # what reads the metrics as an operator would
-        self.watch, self.slo, self.alerts = (self.watching.watch, self.watching.slo,
-                                             self.watching.alerts)
+        self.watch, self.slo, self.alerts, self.anomalies = (
+            self.watching.watch, self.watching.slo, self.watching.alerts,
+            self.watching.anomalies)
 
     def publish_at(self, t: int, type_: str, data: dict[str, Any]) -> None:
         """Publish an event of a watcher, at the time of the sample it concluded from."""

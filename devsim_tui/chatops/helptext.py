@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from engine.actions.pending import PENDING
 from engine.faults import FAULTS
 
 from .registry import REGISTRY, spec_for
@@ -21,15 +20,13 @@ def help_text(topic: str | None = None) -> str:
             lines.append(f"\n{title}")
             for spec in REGISTRY:
                 if spec.group == group:
-                    later = " [understood; not simulated yet]" if spec.intent in PENDING else ""
                     lines.append(f"  {spec.intent:<11} {spec.summary} — e.g. "
-                                 f"'{spec.examples[0]}'{later}")
+                                 f"'{spec.examples[0]}'")
         lines.append("\n'help TOPIC' for one command, e.g. 'help chaos'. Durations: 90s, 5m, "
                      "1h30m, 'half an hour'. Names forgive typos.")
         return "\n".join(lines)
     spec = spec_for(topic)
-    later = " (understood, but not simulated in this version yet)" if topic in PENDING else ""
-    lines = [f"{spec.intent}: {spec.summary}{later}"]
+    lines = [f"{spec.intent}: {spec.summary}"]
     if spec.slots:
         lines.append("arguments:")
         for slot in spec.slots:

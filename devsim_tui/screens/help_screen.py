@@ -10,7 +10,6 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from engine.actions.pending import PENDING
 
 from ..chatops import REGISTRY
 
@@ -43,8 +42,6 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("for example", style="italic")
         for spec in REGISTRY:
             summary = Text(spec.summary)
-            if spec.intent in PENDING:
-                summary.append(" — understood, not simulated yet", style="dim italic")
             table.add_row(spec.intent.replace("_", " "), summary, "\n".join(spec.examples[:2]))
         return table
 

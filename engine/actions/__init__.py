@@ -9,14 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..commands import Command, Reply
-from . import alerting, capacity, chaos, databases, delivery, explain, inspect, pending, plan, timing
+from . import alerting, anomalies, capacity, chaos, databases, delivery, explain, inspect, plan, timing
 from .registry import HANDLERS, handles
 
 if TYPE_CHECKING:
     from ..simulation import Simulation
 
 __all__ = ["HANDLERS", "apply", "handles"]
-MODULES = (capacity, chaos, databases, delivery, explain, inspect, pending, plan, timing)  # each registers itself
+MODULES = (alerting, anomalies, capacity, chaos, databases, delivery, explain, inspect, plan,
+           timing)  # each registers itself
 
 
 def apply(sim: Simulation, command: Command) -> Reply:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..histogram import B
 from ..metrics import METRIC_COUNT
 from .alerts import AlertBook, rules_of
+from .anomalies import AnomalyBook
 from .loop import Watch
 from .recent import Recent
 from .series import SeriesContext
@@ -27,6 +28,7 @@ class Watching:
     recent: Recent
     signals: Signals
     alerts: AlertBook
+    anomalies: AnomalyBook
 
 
 def watch_estate(sim: Simulation) -> Watching:
@@ -42,6 +44,8 @@ def watch_estate(sim: Simulation) -> Watching:
 
     alerts = AlertBook(topo, rules_of(sim.spec), SeriesContext(topo, recent, signals), slo,
                        emit, sim.spec.name, sim.spec.primary_environment)
-    for watcher in (slo.observe, recent.observe, alerts.observe):
+    anomalies = AnomalyBook(topo, sim.spec.primary_environment, emit)
+    for watcher in (slo.observe, recent.observe, alerts.observe, anomalies.observe):
         watch.add(watcher)
-    return Watching(watch, slo, recent, signals, alerts)
+    watch.batched.append(anomalies.flush)
+    return Watching(watch, slo, recent, signals, alerts, anomalies)

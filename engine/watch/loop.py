@@ -43,6 +43,8 @@ class Watch:
         self.watchers: list[Callable[[Sample], None]] = []
         self.seen = 0  # samples of the 15-second tier already handed over
         self.last: Sample | None = None
+        self.every = 4  # ... and every this many samples, the batch watchers
+        self.batched: list[Callable[[], None]] = []
 
     def add(self, watcher: Callable[[Sample], None]) -> None:
         self.watchers.append(watcher)
@@ -61,3 +63,6 @@ class Watch:
             self.last = sample
             for watcher in self.watchers:
                 watcher(sample)
+            if self.seen % self.every == 0:  # at sample counts, not batch ends: the same
+                for flush in self.batched:  # points however the clock was stepped
+                    flush()

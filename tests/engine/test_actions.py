@@ -127,11 +127,11 @@ def test_time_commands() -> None:
     assert seen[0] == (before + 120_000, "command")  # on record when given, before its effects
 
 
-def test_capabilities_not_built_yet_say_so() -> None:
+def test_anomalies_before_the_detector_has_learnt_say_so() -> None:
     from engine.commands import Anomalies
 
     reply = sim().apply(Anomalies())
-    assert not reply.ok and "not simulated" in reply.message
+    assert reply.ok and "no anomalies" in reply.message and "still learning" in reply.message
 
 
 def test_explain_names_the_deploy_a_regression_started_with() -> None:
