@@ -282,3 +282,22 @@ async def test_a_command_that_cannot_run_is_refused_before_any_confirmation() ->
         await type_command(pilot, "deploy checkout 2.3.1")  # already runs it
         assert not isinstance(a.screen, ConfirmScreen)
         assert "already runs 2.3.1" in chat_text(a)
+
+
+async def test_the_alerts_pane_never_claims_quiet_before_a_rule_ran_and_groups_a_storm() -> None:
+    from engine.commands import InjectFault
+
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        pane = a.query_one("#alerts")
+        assert "No rule evaluated yet" in pane.table.empty
+        a.bridge.run_for(1.0)  # a simulated minute at ×60
+        await pilot.pause()
+        assert "Nothing firing" in pane.table.empty
+        a.sim.apply(InjectFault("error-injection", "orders", percent=60, duration=900))
+        a.bridge.run_for(4.0)
+        await pilot.pause()
+        rows = {r.key: r.cells for r in pane.table.rows}
+        assert rows["HighErrorRate"]["alert"].startswith("HighErrorRate ×")
+        assert "orders" in rows["HighErrorRate"]["target"]
+        assert "HighErrorRate [critical]" in chat_text(a)  # paged in the chat
