@@ -23,7 +23,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = ["FEATURE_NAMES", "TrailingFeatures"]
 
-FEATURE_NAMES = ("value", "mean_short", "mean_long", "spread")
+FEATURE_NAMES = ("value", "mean_short", "mean_long", "spread", "volatility")
 
 
 class TrailingFeatures:
@@ -36,7 +36,7 @@ class TrailingFeatures:
     def __init__(self, columns: int, short: int = 6, long: int = 36, spread: int = 12) -> None:
         self.columns = columns
         self.windows = (short, long, spread)
-        self.carry = max(self.windows) - 1
+        self.carry = max(short, long, spread + 1) - 1
         self.tail = np.empty((0, columns))
 
     def update(self, matrix: np.ndarray) -> np.ndarray:
@@ -51,6 +51,7 @@ class TrailingFeatures:
         mean = _trailing_mean(joined, spread, offset)
         square = _trailing_mean(joined * joined, spread, offset)
         out[:, :, 3] = np.sqrt(np.maximum(square - mean * mean, 0.0))
+        out[:, :, 4] = _trailing_step(joined, spread, offset)
         self.tail = joined[-self.carry:] if self.carry else joined[:0]
         return out
 
@@ -66,3 +67,12 @@ def _trailing_mean(joined: np.ndarray, window: int, offset: int) -> np.ndarray:
     # windows, and while the stream is that young the carried tail holds all of it.
     counts = np.minimum(np.arange(1, total + 1), window)[:, None]
     return (sums / counts)[offset:]
+
+
+def _trailing_step(joined: np.ndarray, window: int, offset: int) -> np.ndarray:
+    """Median absolute step ``|x[t] - x[t-1]|`` over each row's trailing window: the typical
+    size of a move, which a lone spike does not change but a new regime of noise does. At the
+    stream's start the first step is taken as zero and repeated to fill the window."""
+    steps = np.abs(np.diff(joined, axis=0, prepend=joined[:1]))
+    padded = np.concatenate([np.repeat(steps[:1], window - 1, axis=0), steps])
+    return np.median(sliding_window_view(padded, window, axis=0), axis=2)[offset:]

@@ -118,15 +118,12 @@ class OnlineDetector:
         cube = np.concatenate([self.features.update(values),
                                np.full((n, len(self.metrics), 1), np.nan)], axis=2)
         self._residual(clock, cube)
-        scores = np.zeros(n)
-        expected = np.zeros((n, len(self.metrics)))
-        sigma = np.ones((n, len(self.metrics)))
-        owners: list[tuple[int, int, TrainingSnapshot | None]] = []
+        batch = _Batch(n, len(self.metrics))
         for a, b in self._segments(clock):
-            self._segment(clock, cube, a, b, scores, expected, sigma)
-            owners.append((a, b, self.snapshot))
+            self._segment(clock, cube, a, b, batch)
+            batch.owners.append((a, b, self.snapshot))
         first = self.rows - n
-        self.scores = scores
+        self.scores = scores = batch.scores
         self._trim()
 
         accepted = np.zeros(n, dtype=bool)
@@ -135,11 +132,11 @@ class OnlineDetector:
         def confirm(row: int) -> bool:
             """On first need, one batched forest call for all the candidates of the batch that
             share this row's snapshot (the forest of the current day)."""
-            snapshot = next(s for a, b, s in owners if a <= row < b)
+            snapshot = next(s for a, b, s in batch.owners if a <= row < b)
             if snapshot is not None and id(snapshot) not in asked:
                 asked.add(id(snapshot))
                 mine = np.zeros(n, dtype=bool)
-                for a, b, s in owners:
+                for a, b, s in batch.owners:
                     mine[a:b] = s is snapshot
                 picks = np.flatnonzero(mine & (scores >= self.config.on))
                 rarity = snapshot.rarity(_forest_view(cube[picks], snapshot.seasonal))
@@ -147,7 +144,8 @@ class OnlineDetector:
             return bool(accepted[row])
 
         def explain(i: int) -> tuple[Deviation, ...]:
-            return self._explain(values[i], expected[i], sigma[i], cube[i])
+            return self._explain(values[i], batch.expected[i], batch.sigma[i],
+                                 batch.novelty[i])
 
         return self.tracker.step(first, times, scores, confirm, explain)
 
@@ -167,8 +165,8 @@ class OnlineDetector:
         self.rows += len(clock)
         return [(a, b) for a, b in zip(edges, edges[1:], strict=False) if b > a]
 
-    def _segment(self, clock: np.ndarray, cube: np.ndarray, a: int, b: int, scores: np.ndarray,
-                 expected: np.ndarray, sigma: np.ndarray) -> None:
+    def _segment(self, clock: np.ndarray, cube: np.ndarray, a: int, b: int,
+                 batch: _Batch) -> None:
         cfg = self.config
         start = self.rows - len(clock) + a  # global row of the segment's first row
         if start < cfg.warmup_rows:
@@ -182,14 +180,16 @@ class OnlineDetector:
             if epoch != self.epoch or self.snapshot is None:
                 self._take_snapshot(start)
                 self.epoch = epoch
-            novelty = self.baseline.novelty(cube[a:b])
-            peak = novelty.reshape(b - a, -1).max(axis=1)
-            scores[a:b] = peak / (peak + cfg.novelty_half)
+            novelty = self.baseline.novelty(cube[a:b]).max(axis=2)  # per row and column
+            peak = novelty.max(axis=1)
+            batch.scores[a:b] = peak / (peak + cfg.novelty_half)
+            batch.novelty[a:b] = novelty
             base = self.baseline
             season = base.active[:, RESIDUAL]
             seasonal = cube[a:b, :, SHORT] - cube[a:b, :, RESIDUAL]
-            expected[a:b] = np.where(season & ~np.isnan(seasonal), seasonal, base.median[:, 0])
-            sigma[a:b] = base.sigma[:, 0]
+            batch.expected[a:b] = np.where(season & ~np.isnan(seasonal), seasonal,
+                                           base.median[:, 0])
+            batch.sigma[a:b] = base.sigma[:, 0]
         self._append(clock[a:b], cube[a:b])
 
     def _residual(self, clock: np.ndarray, cube: np.ndarray) -> None:
@@ -252,11 +252,24 @@ class OnlineDetector:
             self._size -= extra
 
     def _explain(self, value: np.ndarray, expected: np.ndarray, sigma: np.ndarray,
-                 row: np.ndarray) -> tuple[Deviation, ...]:
+                 novelty: np.ndarray) -> tuple[Deviation, ...]:
+        """The metrics that broke their records most come first, then the farthest off."""
         sigmas = (value - expected) / sigma
-        order = np.argsort(-np.nan_to_num(np.abs(sigmas)), kind="stable")
+        order = np.lexsort((-np.nan_to_num(np.abs(sigmas)), -novelty))
         return tuple(Deviation(self.metrics[i], float(sigmas[i]), float(value[i]),
                                float(expected[i])) for i in order[: self.config.top_metrics])
+
+
+class _Batch:
+    """What one ``observe`` call works out per row: the score, each column's novelty and
+    expectation (for explanations), and which forest snapshot owns each segment."""
+
+    def __init__(self, rows: int, columns: int) -> None:
+        self.scores = np.zeros(rows)
+        self.novelty = np.zeros((rows, columns))
+        self.expected = np.zeros((rows, columns))
+        self.sigma = np.ones((rows, columns))
+        self.owners: list[tuple[int, int, TrainingSnapshot | None]] = []
 
 
 def _forest_view(cube: np.ndarray, seasonal: np.ndarray) -> np.ndarray:

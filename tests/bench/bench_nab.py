@@ -43,7 +43,7 @@ def main() -> None:
     files = JUDGED + sorted(f"{AWS}/{p.name}" for p in (args.nab / "data" / AWS).glob("*.csv"))
     total_windows = total_detected = total_fp = 0
     elapsed = 0.0
-    print(f"{'file':48s} {'windows':>7s} {'detected':>8s} {'FPs':>4s}")
+    print(f"{'file':58s} {'windows':>7s} {'detected':>8s} {'FPs':>4s}")
     for name in files:
         path = args.nab / "data" / name
         started = time.perf_counter()
@@ -65,13 +65,13 @@ def main() -> None:
         total_windows += len(spans)
         total_detected += len(hit)
         total_fp += false_positives
-        print(f"{name:48s} {len(spans):7d} {len(hit):8d} {false_positives:4d}")
+        print(f"{name:58s} {len(spans):7d} {len(hit):8d} {false_positives:4d}")
         if args.verbose and notes:
             print("    " + ", ".join(notes))
     precision = total_detected / (total_detected + total_fp) if total_detected else 0.0
     recall = total_detected / total_windows
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    print(f"{'total':48s} {total_windows:7d} {total_detected:8d} {total_fp:4d}")
+    print(f"{'total':58s} {total_windows:7d} {total_detected:8d} {total_fp:4d}")
     print(f"precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
           f"({len(files)} files, detector time {elapsed:.1f} s)")
 
