@@ -94,6 +94,8 @@ class DevsimApp(App[None]):
                   "help, Ctrl+P for the palette.")
         self.query_one(CommandBar).focus()
         self.bridge.start(run=self.autostart)
+        if self.autostart:  # after the first frame, load scikit-learn off the event loop, so
+            self.call_after_refresh(_warm_models)  # the first model fit does not stall it
 
     async def on_unmount(self) -> None:
         await self.bridge.stop()
@@ -206,6 +208,19 @@ class DevsimApp(App[None]):
             self.push_screen(DetailScreen(event.key, self.bridge.series, list(self.recent),
                                           format_event, first),
                              callback=lambda _: self.bridge.watching.clear())
+
+
+def _warm_models() -> None:
+    """Import scikit-learn's models in a background thread (the anomaly detector's forest and
+    the predictive autoscaler's regression need them later, on the engine's turn)."""
+    import importlib
+    import threading
+
+    def load() -> None:
+        for module in ("sklearn.ensemble", "sklearn.linear_model"):
+            importlib.import_module(module)
+
+    threading.Thread(target=load, name="warm-models", daemon=True).start()
 
 
 def make_app(scenario: str = "shopfront", seed: int | None = None, speed: float | None = None,
