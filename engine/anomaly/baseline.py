@@ -109,7 +109,8 @@ class RobustBaseline:
     residual only for columns with a daily pattern).
     """
 
-    def __init__(self, columns: int, features: int, *, floor: float, lag: int) -> None:
+    def __init__(self, columns: int, features: int, *, floor: np.ndarray | float,
+                 lag: int) -> None:
         self.floor, self.lag = floor, lag
         self.high = np.full((columns, features), -np.inf)
         self.low = np.full((columns, features), np.inf)

@@ -33,17 +33,18 @@ class TrailingFeatures:
     the four features of ``FEATURE_NAMES`` for each row and column.
     """
 
-    def __init__(self, columns: int, short: int = 6, long: int = 36, spread: int = 12) -> None:
+    def __init__(self, columns: int, short: int = 6, long: int = 36, spread: int = 12,
+                 volatility: int = 12) -> None:
         self.columns = columns
-        self.windows = (short, long, spread)
-        self.carry = max(short, long, spread + 1) - 1
+        self.windows = (short, long, spread, volatility)
+        self.carry = max(short, long, spread, volatility + 1) - 1
         self.tail = np.empty((0, columns))
 
     def update(self, matrix: np.ndarray) -> np.ndarray:
         n = len(matrix)
         joined = np.concatenate([self.tail, matrix]) if len(self.tail) else matrix
         offset = len(joined) - n  # rows of carried tail ahead of this batch
-        short, long, spread = self.windows
+        short, long, spread, volatility = self.windows
         out = np.empty((n, self.columns, len(FEATURE_NAMES)))
         out[:, :, 0] = matrix
         out[:, :, 1] = _trailing_mean(joined, short, offset)
@@ -51,7 +52,7 @@ class TrailingFeatures:
         mean = _trailing_mean(joined, spread, offset)
         square = _trailing_mean(joined * joined, spread, offset)
         out[:, :, 3] = np.sqrt(np.maximum(square - mean * mean, 0.0))
-        out[:, :, 4] = _trailing_step(joined, spread, offset)
+        out[:, :, 4] = _trailing_step(joined, volatility, offset)
         self.tail = joined[-self.carry:] if self.carry else joined[:0]
         return out
 

@@ -44,12 +44,17 @@ class DetectorConfig:
     short_window: int = 6
     long_window: int = 36
     spread_window: int = 12
+    volatility_window: int = 12
     warmup_rows: int = 150
     history_rows: int = 40_320  # a week at 15 s, four weeks at one minute
     refresh_seconds: float = 3_600.0
     reference_rows: int = 2_048
     record_lag: int = 12  # a row is held to the records of the rows up to this many before it
-    record_floor: float = 4.0  # a record closer than this many σ to the median counts as that far
+    # A record closer to the median than this many σ counts as that far: for levels (value,
+    # means, seasonal residual), and for the dispersion features (spread, volatility), whose
+    # sampling distributions are skewed and reach further in units of their own σ.
+    record_floor: float = 5.0
+    dispersion_floor: float = 8.0
     novelty_half: float = 0.2
     on: float = 0.5
     off: float = 0.25
@@ -64,6 +69,7 @@ class DetectorConfig:
     forest_samples: int = 256
     forest_rows: int = 2_048
     forest_gate: float = 0.995
+    forest_bypass: float = 0.8  # a record beaten by this much needs no confirmation
     random_state: int = 0
     top_metrics: int = 3
 
@@ -82,9 +88,11 @@ class OnlineDetector:
         self.config = cfg = config or DetectorConfig()
         columns = len(self.metrics)
         self.features = TrailingFeatures(columns, cfg.short_window, cfg.long_window,
-                                         cfg.spread_window)
-        self.baseline = RobustBaseline(columns, RESIDUAL + 1, floor=cfg.record_floor,
-                                       lag=cfg.record_lag)
+                                         cfg.spread_window, cfg.volatility_window)
+        floors = np.full(RESIDUAL + 1, cfg.record_floor)
+        floors[[FEATURE_NAMES.index("spread"), FEATURE_NAMES.index("volatility")]] = \
+            cfg.dispersion_floor
+        self.baseline = RobustBaseline(columns, RESIDUAL + 1, floor=floors, lag=cfg.record_lag)
         self.baseline.active[:, RESIDUAL] = False
         self.tracker = EpisodeTracker(cfg.on, cfg.off, cfg.quiet_rows)
         self.rows = 0  # rows seen so far
@@ -140,7 +148,8 @@ class OnlineDetector:
                     mine[a:b] = s is snapshot
                 picks = np.flatnonzero(mine & (scores >= self.config.on))
                 rarity = snapshot.rarity(_forest_view(cube[picks], snapshot.seasonal))
-                accepted[picks] = rarity >= self.config.forest_gate
+                accepted[picks] = (rarity >= self.config.forest_gate) | (
+                    scores[picks] >= self.config.forest_bypass)
             return bool(accepted[row])
 
         def explain(i: int) -> tuple[Deviation, ...]:
