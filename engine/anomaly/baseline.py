@@ -1,27 +1,28 @@
 """The robust statistical baseline: is this the most extreme thing the metric has ever done?
 
 Every feature of every column (see ``features.py``; plus, for a metric with a daily pattern,
-its residual against the same time on previous days) keeps three things:
+its residual against the same time on previous days) keeps:
 
-- a *reference*: the median and a robust scale σ of its recent history (up to ``history``
-  rows), refreshed at block boundaries (every ``refresh_seconds``) from rows before the block;
-  σ is the largest of the IQR, the 5–95 % and the 1–99 % quantile spreads, each divided by the
-  width it has for a normal distribution, so a metric that is zero most of the time still gets a
-  sensible scale from its bursts;
-- its *records*: the highest and lowest values it has ever taken, updated after every row;
-- for the value itself, the *seasonal expectation*: the median, over the previous ``days``
-  days, of the short mean at the same time of day.
+- a *reference*: the median and a robust σ of its recent history (up to ``history_rows``),
+  refreshed at block boundaries (hourly) from rows before the block; σ is the largest of the
+  IQR, the 5–95 % and the 1–99 % spreads, each divided by its width for a normal distribution,
+  so a metric that is zero most of the time still gets a sensible scale from its bursts;
+- its *records*: the highest and lowest values it has ever taken, up to ``lag`` rows ago;
+- for the value, the *seasonal expectation* (``seasonal_expectation``): the median over the
+  previous days of the short mean at the same time of day, "the same time yesterday" made
+  robust to one odd day. The residual against it is a feature of its own.
 
-A row is novel when a feature breaks its record, and the novelty is measured against the
-record's own distance from the median: ``(f - record) / max(record - median, floor * σ)``.
-Beating the old maximum by 20 % of its height is novel; wandering inside the range the metric
-has already shown is not, however rare, which is what keeps noisy and bursty series quiet.
-The residual feature counts only while the daily pattern is strong (its spread at most half of
-the raw spread): then "the same time yesterday" is the better yardstick, and a night-time
-value at the daytime level breaks the residual's record.
+A row is novel when a feature beats its record, and the novelty is measured against the
+record's own distance from the median, ``(f - record) / max(record - median, floor * σ)``:
+beating the old maximum by 20 % of its height is news, while wandering inside the range the
+metric has already shown is not, however rare it is; that keeps noisy and bursty series quiet
+(a trailing z-score alarms on every burst of a bursty metric). The floor stops a metric that
+has been nearly constant from alarming on its first wobble. The residual counts only while the
+daily pattern is strong (residual σ at most half the level's σ): then a night-time value at the
+daytime level breaks the residual's record although it is no record for the level.
 
-Everything is vectorised over the rows of a block and the columns; records within a block use
-a running maximum (``np.fmax.accumulate``), so each row sees exactly the rows before it.
+Everything is vectorised over the rows of a block, the columns and the features; records use a
+running maximum (``np.fmax.accumulate``), so each row sees exactly the rows before it.
 """
 
 from __future__ import annotations
@@ -110,11 +111,12 @@ class RobustBaseline:
     """
 
     def __init__(self, columns: int, features: int, *, floor: np.ndarray | float,
-                 lag: int) -> None:
-        self.floor, self.lag = floor, lag
-        self.high = np.full((columns, features), -np.inf)
+                 lag: np.ndarray | int) -> None:
+        self.floor = floor
+        self.lag = np.broadcast_to(np.asarray(lag, dtype=int), (features,))
+        self.high = np.full((columns, features), -np.inf)  # records folded in so far
         self.low = np.full((columns, features), np.inf)
-        self.pending = np.empty((0, columns, features))  # the last `lag` rows, not yet records
+        self.pending = np.empty((0, columns, features))  # the last rows, not yet folded in
         self.median = np.zeros((columns, features))
         self.sigma = np.ones((columns, features))
         self.active = np.ones((columns, features), dtype=bool)
@@ -126,23 +128,27 @@ class RobustBaseline:
         """Per row, column and feature: how far the feature broke its record, as a fraction of
         the record's distance from the median (0 when inside the known range).
 
-        The record a row is held to is the extreme of every row up to ``lag`` rows before it:
-        a ramp is compared with where the metric stood before the ramp, not with its own
-        previous step. With ``score=False`` the block only feeds the records (the warm-up).
+        The record a row is held to is the extreme of every row up to ``lag`` rows before it
+        (per feature: at least the feature's window, so a windowed mean is compared with
+        windows that do not overlap it): a ramp or a step is compared with where the metric
+        stood before it began, not with its own previous step. With ``score=False`` the block
+        only feeds the records (the warm-up).
         """
         joined = np.concatenate([self.pending, block])
-        held = len(self.pending)
+        held, longest = len(self.pending), int(self.lag.max())
         with np.errstate(all="ignore"):
             running_high = np.fmax(self.high, np.fmax.accumulate(joined, axis=0))
             running_low = np.fmin(self.low, np.fmin.accumulate(joined, axis=0))
-        # Row j of the block (joined row held + j) is held to records up to joined row
-        # held + j - lag; before the first joined row, to the records already folded in.
-        source = np.arange(held, held + len(block)) - self.lag
-        early = source < 0
-        source = np.maximum(source, 0)
-        high = np.where(early[:, None, None], self.high, running_high[source])
-        low = np.where(early[:, None, None], self.low, running_low[source])
-        folded = len(joined) - self.lag
+        # Row j of the block (joined row held + j) is held, for feature f, to the records up to
+        # joined row held + j - lag[f]; before the first joined row, to those folded in.
+        source = np.arange(held, held + len(block))[:, None] - self.lag[None, :]  # (n, F)
+        early = (source < 0)[:, None, :]
+        picked = np.maximum(source, 0)[:, None, :]
+        columns = np.arange(joined.shape[1])[None, :, None]
+        features = np.arange(joined.shape[2])[None, None, :]
+        high = np.where(early, self.high, running_high[picked, columns, features])
+        low = np.where(early, self.low, running_low[picked, columns, features])
+        folded = len(joined) - longest
         if folded > 0:
             self.high, self.low = running_high[folded - 1], running_low[folded - 1]
         self.pending = joined[max(folded, 0):]
@@ -155,6 +161,3 @@ class RobustBaseline:
             novelty = np.fmax(up, down)
         return np.where(np.isfinite(novelty) & self.active, np.maximum(novelty, 0.0), 0.0)
 
-    def sigmas(self, block: np.ndarray, expected: np.ndarray, feature: int = 0) -> np.ndarray:
-        """How far each column's ``feature`` is from ``expected``, in robust σ: ``(n, columns)``."""
-        return (block[:, :, feature] - expected) / self.sigma[:, feature]

@@ -6,14 +6,17 @@ at row ``i`` uses rows ``i - w + 1 .. i`` only):
 - ``value``: the sample itself (a spike);
 - ``mean_short``: the mean of the last ``short`` samples (a burst, a step, with less noise);
 - ``mean_long``: the mean of the last ``long`` samples (a sustained shift in level);
-- ``spread``: the standard deviation of the last ``spread`` samples (a change in volatility).
+- ``spread``: the standard deviation of the last ``spread`` samples (how wide it swings);
+- ``volatility``: the median absolute step over the last ``volatility`` samples, a robust
+  noise level that one spike leaves alone but a new regime of jitter or oscillation raises.
 
 Windows are counted in samples, not seconds, so the same configuration reads 5-minute
-CloudWatch exports and 15-second simulated metrics alike. Each window is summed on its own
+CloudWatch exports and 15-second simulated metrics alike. Each window is reduced on its own
 (``sliding_window_view``), never through a running cumulative sum: a row's features are then
-bit-for-bit the same whether the stream arrives in one batch or a row at a time. The last
-``max(windows) - 1`` rows are carried over between batches; the first rows of a stream use the
-partial window they have.
+bit-for-bit the same whether the stream arrives in one batch or a row at a time. The last rows
+the longest window needs are carried over between batches; the first rows of a stream use the
+partial window they have. A missing sample (NaN) makes the windows that hold it NaN, which the
+baseline skips.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ FEATURE_NAMES = ("value", "mean_short", "mean_long", "spread", "volatility")
 class TrailingFeatures:
     """Carries the tail of the stream and turns each batch into a features cube.
 
-    ``update(matrix)`` takes an ``(n, columns)`` array and returns ``(n, columns, 4)``:
-    the four features of ``FEATURE_NAMES`` for each row and column.
+    ``update(matrix)`` takes an ``(n, columns)`` array and returns ``(n, columns, 5)``:
+    the features of ``FEATURE_NAMES`` for each row and column.
     """
 
     def __init__(self, columns: int, short: int = 6, long: int = 36, spread: int = 12,

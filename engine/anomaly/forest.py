@@ -1,13 +1,13 @@
 """The IsolationForest half of the detector: how isolated is this window of features?
 
 A forest (scikit-learn's ``IsolationForest``, fixed ``random_state``) is trained on a snapshot
-of history: the feature rows before a refit boundary (once a day), evenly strided to at most
-``fit_rows`` rows and standardised by their own median and robust σ. Its answer for a new row
+of history: one metric's feature rows before a refit boundary (once a day), evenly strided to
+at most ``forest_rows`` rows and standardised by their own median and robust σ. Its answer for a new row
 is a *rarity*: the fraction of the training rows that the forest isolates less easily than
 this one, so 0.5 is ordinary and 1.0 is stranger than anything it was trained on. The baseline
-notices that a feature left its known range; the forest confirms that the whole picture (the
-value with its short and long means and its volatility, across all metrics) is unlike history,
-which filters the records broken by a wobble inside an otherwise familiar pattern.
+notices that a feature left its known range; the forest confirms that the metric's whole
+picture (the value with its means, spread, volatility and seasonal residual) is unlike its
+history, which filters the records broken by a wobble inside an otherwise familiar pattern.
 
 Cost: a fit is about 2 ms a tree and a ``score_samples`` call about 8 ms whatever its size, so
 snapshots are cheap copies and a forest is only grown when a row first needs it, and rows are
@@ -25,20 +25,24 @@ __all__ = ["ForestScorer", "TrainingSnapshot"]
 
 
 class TrainingSnapshot:
-    """History rows frozen at a refit boundary; the forest is grown from it on first use."""
+    """History rows ``(rows, columns, features)`` frozen at a refit boundary. Each metric
+    gets its own forest, grown from its own columns on first use: a metric's anomaly is judged
+    against that metric's history, not diluted among the other metrics' dimensions."""
 
-    def __init__(self, rows: np.ndarray, *, trees: int, samples: int, seed: int) -> None:
-        self.rows = np.nan_to_num(rows.reshape(len(rows), -1))
+    def __init__(self, rows: np.ndarray, *, trees: int, samples: int, seed: int,
+                 seasonal: np.ndarray | None = None) -> None:
+        self.rows = np.nan_to_num(rows)
+        self.seasonal = seasonal  # the columns whose seasonal residual the forests see
         self.trees, self.samples, self.seed = trees, samples, seed
-        self.scorer: ForestScorer | None = None
-        self.seasonal: np.ndarray | None = None  # which columns' residuals it was shown
+        self.scorers: dict[int, ForestScorer] = {}
 
-    def rarity(self, rows: np.ndarray) -> np.ndarray:
-        if self.scorer is None:
-            self.scorer = ForestScorer.fit(self.rows, trees=self.trees, samples=self.samples,
-                                           seed=self.seed)
-            self.rows = self.rows[:0]  # the forest remembers what it needs
-        return self.scorer.rarity(rows.reshape(len(rows), -1))
+    def rarity(self, column: int, rows: np.ndarray) -> np.ndarray:
+        """Rarity of ``rows`` (``(n, features)``, one metric's features) for metric
+        ``column``: one batched call."""
+        if column not in self.scorers:
+            self.scorers[column] = ForestScorer.fit(self.rows[:, column], trees=self.trees,
+                                                    samples=self.samples, seed=self.seed)
+        return self.scorers[column].rarity(np.nan_to_num(rows))
 
 
 class ForestScorer:

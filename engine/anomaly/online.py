@@ -49,7 +49,9 @@ class DetectorConfig:
     history_rows: int = 40_320  # a week at 15 s, four weeks at one minute
     refresh_seconds: float = 3_600.0
     reference_rows: int = 2_048
-    record_lag: int = 12  # a row is held to the records of the rows up to this many before it
+    # A row is held to the records of the rows up to this many before it (at least the
+    # feature's window): a step is compared with where the metric stood before it began.
+    record_lag: int = 12
     # A record closer to the median than this many σ counts as that far: for levels (value,
     # means, seasonal residual), and for the dispersion features (spread, volatility), whose
     # sampling distributions are skewed and reach further in units of their own σ.
@@ -92,7 +94,10 @@ class OnlineDetector:
         floors = np.full(RESIDUAL + 1, cfg.record_floor)
         floors[[FEATURE_NAMES.index("spread"), FEATURE_NAMES.index("volatility")]] = \
             cfg.dispersion_floor
-        self.baseline = RobustBaseline(columns, RESIDUAL + 1, floor=floors, lag=cfg.record_lag)
+        windows = (1, cfg.short_window, cfg.long_window, cfg.spread_window,
+                   cfg.volatility_window, cfg.short_window)  # in the order of the cube
+        self.baseline = RobustBaseline(columns, RESIDUAL + 1, floor=floors,
+                                       lag=np.maximum(cfg.record_lag, windows))
         self.baseline.active[:, RESIDUAL] = False
         self.tracker = EpisodeTracker(cfg.on, cfg.off, cfg.quiet_rows)
         self.rows = 0  # rows seen so far
@@ -135,19 +140,22 @@ class OnlineDetector:
         self._trim()
 
         accepted = np.zeros(n, dtype=bool)
-        asked: set[int] = set()  # snapshots whose candidates have been scored
+        asked: set[tuple[int, int]] = set()  # (snapshot, metric) pairs already scored
 
         def confirm(row: int) -> bool:
-            """On first need, one batched forest call for all the candidates of the batch that
-            share this row's snapshot (the forest of the current day)."""
+            """On first need, one batched forest call for all the batch's candidates that share
+            this row's snapshot (the forest of the day) and deciding metric."""
             snapshot = next(s for a, b, s in batch.owners if a <= row < b)
-            if snapshot is not None and id(snapshot) not in asked:
-                asked.add(id(snapshot))
+            column = int(np.argmax(batch.novelty[row]))
+            if snapshot is not None and (id(snapshot), column) not in asked:
+                asked.add((id(snapshot), column))
                 mine = np.zeros(n, dtype=bool)
                 for a, b, s in batch.owners:
                     mine[a:b] = s is snapshot
-                picks = np.flatnonzero(mine & (scores >= self.config.on))
-                rarity = snapshot.rarity(_forest_view(cube[picks], snapshot.seasonal))
+                mine &= (scores >= self.config.on) & (batch.novelty.argmax(axis=1) == column)
+                picks = np.flatnonzero(mine)
+                rarity = snapshot.rarity(column, _forest_view(cube[picks], snapshot.seasonal)[
+                    :, column])
                 accepted[picks] = (rarity >= self.config.forest_gate) | (
                     scores[picks] >= self.config.forest_bypass)
             return bool(accepted[row])
@@ -204,9 +212,11 @@ class OnlineDetector:
     def _residual(self, clock: np.ndarray, cube: np.ndarray) -> None:
         """The batch's seasonal residual: short mean minus the same time on previous days."""
         cfg = self.config
-        times = np.concatenate([self._times[: self._size], clock])
-        short = np.concatenate([self._cube[: self._size, :, SHORT], cube[:, :, SHORT]])
-        queries = np.arange(self._size, self._size + len(clock))
+        reach = cfg.season_days * cfg.season_seconds + cfg.season_tolerance
+        lo = int(np.searchsorted(self._times[: self._size], clock[0] - reach))  # older: unused
+        times = np.concatenate([self._times[lo: self._size], clock])
+        short = np.concatenate([self._cube[lo: self._size, :, SHORT], cube[:, :, SHORT]])
+        queries = np.arange(self._size - lo, self._size - lo + len(clock))
         seasonal = seasonal_expectation(
             times, short, queries, period=cfg.season_seconds, days=cfg.season_days,
             tolerance=cfg.season_tolerance, history=cfg.history_rows,
@@ -234,9 +244,8 @@ class OnlineDetector:
         cfg = self.config
         seasonal = self.baseline.active[:, RESIDUAL].copy()
         rows = _forest_view(self._history(start, cfg.forest_rows), seasonal)
-        self.snapshot = TrainingSnapshot(rows, trees=cfg.forest_trees,
-                                         samples=cfg.forest_samples, seed=cfg.random_state)
-        self.snapshot.seasonal = seasonal
+        self.snapshot = TrainingSnapshot(rows, trees=cfg.forest_trees, samples=cfg.forest_samples,
+                                         seed=cfg.random_state, seasonal=seasonal)
 
     def _append(self, times: np.ndarray, cube: np.ndarray) -> None:
         need = self._size + len(times)
