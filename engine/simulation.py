@@ -52,6 +52,8 @@ class Simulation:
         self.clock = Clock(spec.tick)
         self.bus = EventBus()
         self.log: deque[Event] = deque(maxlen=LOG_EVENTS)  # what happened lately, as seen
+        self.early: list[Callable[[Event], None]] = []  # see each event as it happens
+        self._held: list[Event] | None = None
         self.world = world = World(spec, self.seed, emit=self._publish)
         world.lifecycle = Lifecycle(world)
         world.lifecycle.scheduler.place(np.arange(len(world.inst)), 0)
@@ -83,8 +85,21 @@ class Simulation:
 
     def _publish(self, t: int, type_: str, data: dict[str, Any]) -> None:
         event = Event(t, type_, data)
+        for listener in self.early:
+            listener(event)
+        if self._held is not None:  # during a batch: published in time order after it
+            self._held.append(event)
+            return
         self.log.append(event)
         self.bus.publish(event)
+
+    def _release(self) -> None:
+        """Publish what a batch held, in time order (the watchers conclude about samples
+        inside the batch after its ticks ran; ties keep the order they happened in)."""
+        held, self._held = self._held or [], None
+        for event in sorted(held, key=lambda e: e.t):
+            self.log.append(event)
+            self.bus.publish(event)
 
     @property
     def now(self) -> int:
@@ -94,33 +109,41 @@ class Simulation:
     def step(self, ticks: int = 1) -> None:
         """Advance ``ticks`` ticks, computing quiet stretches several ticks at a time (the
         figures do not depend on how the ticks are grouped)."""
+        left = ticks
+        while left > 0:
+            self._held = []
+            try:
+                left -= self._batch(left)
+            finally:
+                self._release()
+
+    def _batch(self, left: int) -> int:
+        """Compute one batch of at most ``left`` ticks, and what follows it; returns its size."""
         world, clock, tick = self.world, self.clock, self.tick
         lifecycle, deploys, scheduled = world.lifecycle, self.deploys, self._scheduled
         autoscale = self.autoscaler.tick if self.autoscaler.nodes else None
         dt = clock.tick_ms
-        left = ticks
-        while left > 0:
-            t = clock.now + dt
-            while scheduled and scheduled[0][0] <= t:
-                heapq.heappop(scheduled)[2]()
-            world.now = t
-            lifecycle.tick(t)
-            most = 1 if deploys.busy else left
-            if scheduled:
-                most = min(most, -(-(scheduled[0][0] - t) // dt))
-            most = min(most, -(-(lifecycle.next_due - t) // dt))
-            if autoscale is not None and self.autoscaler.foresees:
-                most = min(most, max(-(-(self.autoscaler.wake_at - t) // dt), 0) + 1)
-            batch = tick.run(t, tick.plan(t, max(most, 1)))
-            clock.advance_by(batch.k)
-            left -= batch.k
-            self.disks.record(world, batch.rows)
-            self.metrics.record_many(batch.rows, batch.times, batch.latency)
-            self.watch.catch_up()
-            if deploys.busy:
-                deploys.tick(batch.last)
-            if autoscale is not None:
-                autoscale(batch.last)
+        t = clock.now + dt
+        while scheduled and scheduled[0][0] <= t:
+            heapq.heappop(scheduled)[2]()
+        world.now = t
+        lifecycle.tick(t)
+        most = 1 if deploys.busy else left
+        if scheduled:
+            most = min(most, -(-(scheduled[0][0] - t) // dt))
+        most = min(most, -(-(lifecycle.next_due - t) // dt))
+        if autoscale is not None and self.autoscaler.foresees:
+            most = min(most, max(-(-(self.autoscaler.wake_at - t) // dt), 0) + 1)
+        batch = tick.run(t, tick.plan(t, max(most, 1)))
+        clock.advance_by(batch.k)
+        self.disks.record(world, batch.rows)
+        self.metrics.record_many(batch.rows, batch.times, batch.latency)
+        self.watch.catch_up()
+        if deploys.busy:
+            deploys.tick(batch.last)
+        if autoscale is not None:
+            autoscale(batch.last)
+        return batch.k
 
     def schedule(self, t_ms: int, action: Callable[[], None]) -> None:
         """Run ``action`` at simulated time ``t_ms`` (now, if that is not in the future)."""

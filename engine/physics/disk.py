@@ -29,17 +29,24 @@ class Disks:
         self.nodes = np.flatnonzero(topo.is_db)
         specs = [topo.nodes[n].spec for n in self.nodes.tolist()]
         self.size = np.array([s.disk or 2 * s.data for s in specs], dtype=np.float64)
-        self.used = np.array([s.data for s in specs], dtype=np.float64)
+        self.data = np.array([s.data for s in specs], dtype=np.float64)
+        self.served = np.zeros(len(self.nodes))  # requests served so far (whole numbers: exact)
         self.write_frac = topo.write_frac[self.nodes]
+
+    @property
+    def used(self) -> np.ndarray:
+        """MiB in use on each volume."""
+        return self.data + self.served * self.write_frac * WRITE_MIB
 
     def record(self, world: World, rows: np.ndarray) -> None:
         """Fill in the ``disk`` row of a committed batch (ticks × metrics × nodes)."""
         if not len(self.nodes):
             return
-        served = rows[:, M.REQUESTS, self.nodes] - rows[:, M.FAILED, self.nodes]
-        used = self.used + np.cumsum(np.maximum(served, 0.0) * self.write_frac, axis=0) \
-            * WRITE_MIB
-        self.used = used[-1]
+        served = np.maximum(rows[:, M.REQUESTS, self.nodes].astype(np.float64)
+                            - rows[:, M.FAILED, self.nodes], 0.0)
+        totals = self.served + np.cumsum(served, axis=0)  # sums of whole numbers: exact
+        self.served = totals[-1]
+        used = self.data + totals * self.write_frac * WRITE_MIB
         share = np.minimum(used / self.size, 1.0)
         share[:, world.effects.disk_full[self.nodes]] = 1.0
         rows[:, M.DISK, self.nodes] = share

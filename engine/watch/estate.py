@@ -37,7 +37,7 @@ def watch_estate(sim: Simulation) -> Watching:
     slo = SloBook(topo)
     recent = Recent(METRIC_COUNT, topo.size, B)
     signals = Signals(world)
-    sim.bus.subscribe(signals.on_event)
+    sim.early.append(signals.on_event)  # (reads the world as the event happens)
 
     def emit(kind: str, t: int, **data: Any) -> None:
         sim.publish_at(t, kind, data)

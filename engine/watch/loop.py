@@ -43,17 +43,18 @@ class Watch:
         self.watchers: list[Callable[[Sample], None]] = []
         self.seen = 0  # samples of the 15-second tier already handed over
         self.last: Sample | None = None
-        self.every = 4  # ... and every this many samples, the batch watchers
-        self.batched: list[Callable[[], None]] = []
+        self.batched: list[Callable[[], None]] = []  # run once after the samples of a call
 
     def add(self, watcher: Callable[[Sample], None]) -> None:
         self.watchers.append(watcher)
 
     def catch_up(self) -> None:
-        """Hand over every sample completed since the last call."""
+        """Hand over every sample completed since the last call, then let the batch watchers
+        (the anomaly detector) work through them at once."""
         if len(self.metrics.rings) < 2:
             return
         ring, ticks = self.metrics.rings[1], self.metrics.blocks[0]
+        handed = self.seen < ring.written
         while self.seen < ring.written:
             slot = self.seen % ring.length
             assert ring.hist is not None
@@ -63,6 +64,6 @@ class Watch:
             self.last = sample
             for watcher in self.watchers:
                 watcher(sample)
-            if self.seen % self.every == 0:  # at sample counts, not batch ends: the same
-                for flush in self.batched:  # points however the clock was stepped
-                    flush()
+        if handed:
+            for flush in self.batched:
+                flush()

@@ -218,7 +218,7 @@ def test_writes_fill_a_small_volume_and_the_trend_is_seen_first() -> None:
     # "full within 4 hours" holds from about 20 minutes on
     sim, events = estate()
     store = sim.world.topo.find("store", "production")
-    sim.disks.size[0], sim.disks.used[0] = 4096.0, 4096.0 - 300
+    sim.disks.size[0], sim.disks.data[0] = 4096.0, 4096.0 - 300
     sim.run_for(45 * 60_000)
     soon = kinds(events, "DiskFillingUp", "store")
     assert soon and soon[0][1] == "alert.firing"
