@@ -136,9 +136,8 @@ class RobustBaseline:
         """
         joined = np.concatenate([self.pending, block])
         held, longest = len(self.pending), int(self.lag.max())
-        with np.errstate(all="ignore"):
-            running_high = np.fmax(self.high, np.fmax.accumulate(joined, axis=0))
-            running_low = np.fmin(self.low, np.fmin.accumulate(joined, axis=0))
+        running_high = np.fmax(self.high, np.fmax.accumulate(joined, axis=0))
+        running_low = np.fmin(self.low, np.fmin.accumulate(joined, axis=0))
         # Row j of the block (joined row held + j) is held, for feature f, to the records up to
         # joined row held + j - lag[f]; before the first joined row, to those folded in.
         source = np.arange(held, held + len(block))[:, None] - self.lag[None, :]  # (n, F)
@@ -155,9 +154,9 @@ class RobustBaseline:
         if not score:
             return np.zeros(block.shape)
         margin = self.floor * self.sigma
-        with np.errstate(all="ignore"):
-            up = (block - high) / np.fmax(high - self.median, margin)
-            down = (low - block) / np.fmax(self.median - low, margin)
-            novelty = np.fmax(up, down)
+        # (inf - inf before any record, 0 / 0 on a constant metric: the caller silences numpy)
+        up = (block - high) / np.fmax(high - self.median, margin)
+        down = (low - block) / np.fmax(self.median - low, margin)
+        novelty = np.fmax(up, down)
         return np.where(np.isfinite(novelty) & self.active, np.maximum(novelty, 0.0), 0.0)
 

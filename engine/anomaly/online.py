@@ -115,6 +115,11 @@ class OnlineDetector:
     # -- the stream -----------------------------------------------------------------------
     def observe(self, timestamps: Sequence[float] | np.ndarray,
                 matrix: Sequence[Sequence[float]] | np.ndarray) -> list[EpisodeEvent]:
+        with np.errstate(all="ignore"):  # NaNs and infinities are dealt with where they arise
+            return self._observe(timestamps, matrix)
+
+    def _observe(self, timestamps: Sequence[float] | np.ndarray,
+                 matrix: Sequence[Sequence[float]] | np.ndarray) -> list[EpisodeEvent]:
         times = np.asarray(timestamps, dtype=float).reshape(-1)
         values = np.asarray(matrix, dtype=float)
         values = values.reshape(-1, 1) if values.ndim == 1 else values
