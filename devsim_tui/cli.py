@@ -39,7 +39,7 @@ SUBCOMMANDS = (
     Subcommand("scenarios", "list the built-in scenarios", "devsim_tui.headless.scenarios_command"),
     Subcommand("validate", "check a scenario or script file and report every problem",
                "devsim_tui.headless.validate_command"),
-    Subcommand("detect", "run the anomaly detector online over a metric CSV export", "devsim_tui.headless.detect_command"),
+    Subcommand("detect", "run the anomaly detector online over a metric CSV export", "devsim_tui.headless.detect_command"),  # noqa: E501
 )
 DEFAULT_ARGV = ("tui",)
 

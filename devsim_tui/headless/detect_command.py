@@ -18,7 +18,7 @@ import io
 import math
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the module is imported to build the parser: numpy only when it runs
@@ -150,7 +150,7 @@ def _parse_time(stamp: str, name: str, line: int) -> float:
         raise InputError(name, line, f"bad timestamp {stamp!r}: expected ISO 8601 or unix "
                          "seconds") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
 
 

@@ -27,8 +27,6 @@ running maximum (``np.fmax.accumulate``), so each row sees exactly the rows befo
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 __all__ = ["RobustBaseline", "robust_scale", "seasonal_expectation", "strided_rows"]
@@ -73,20 +71,20 @@ def strided_rows(start: int, stop: int, limit: int) -> np.ndarray:
     return np.arange(first, stop, stride)
 
 
-def seasonal_expectation(times: np.ndarray, series: np.ndarray, queries: np.ndarray, *,
-                         period: float, days: int, tolerance: float, history: int,
-                         min_days: int) -> np.ndarray:
+def seasonal_expectation(times: np.ndarray, series: np.ndarray, query_times: np.ndarray,
+                         queries: np.ndarray, *, period: float, days: int, tolerance: float,
+                         history: int, min_days: int) -> np.ndarray:
     """For each queried row, the median over the previous ``days`` periods of ``series`` at
     the same phase: the nearest row to ``t - d * period`` within ``tolerance`` seconds, earlier
     than the queried row and at most ``history`` rows back. NaN where fewer than ``min_days``
     such rows exist. ``times`` is non-decreasing; ``series`` has shape ``(rows, columns)``;
-    ``queries`` are row indices into both.
+    ``queries`` are the queried rows' indices in the same numbering (past the end of ``times``
+    when the rows looked up are all older than the queried ones), ``query_times`` their times.
     """
     n, columns = len(queries), series.shape[1]
     found = np.full((days, n, columns), np.nan)
     if len(times) < 2 or n == 0:
         return found[0]
-    query_times = times[queries]
     for d in range(1, days + 1):
         target = query_times - d * period
         k = np.clip(np.searchsorted(times, target), 1, len(times) - 1)

@@ -2,8 +2,8 @@
 
 A forest (scikit-learn's ``IsolationForest``, fixed ``random_state``) is trained on a snapshot
 of history: one metric's feature rows before a refit boundary (once a day), evenly strided to
-at most ``forest_rows`` rows and standardised by their own median and robust σ. Its answer for a new row
-is a *rarity*: the fraction of the training rows that the forest isolates less easily than
+at most ``forest_rows`` rows and standardised by their own median and robust σ. Its answer for
+a new row is a *rarity*: the fraction of the training rows that the forest isolates less easily than
 this one, so 0.5 is ordinary and 1.0 is stranger than anything it was trained on. The baseline
 notices that a feature left its known range; the forest confirms that the metric's whole
 picture (the value with its means, spread, volatility and seasonal residual) is unlike its

@@ -219,11 +219,14 @@ class OnlineDetector:
         cfg = self.config
         reach = cfg.season_days * cfg.season_seconds + cfg.season_tolerance
         lo = int(np.searchsorted(self._times[: self._size], clock[0] - reach))  # older: unused
-        times = np.concatenate([self._times[lo: self._size], clock])
-        short = np.concatenate([self._cube[lo: self._size, :, SHORT], cube[:, :, SHORT]])
+        times, short = self._times[lo: self._size], self._cube[lo: self._size, :, SHORT]
+        if clock[-1] - cfg.season_seconds + cfg.season_tolerance >= clock[0]:
+            # A batch longer than a day also looks up its own earlier rows.
+            times = np.concatenate([times, clock])
+            short = np.concatenate([short, cube[:, :, SHORT]])
         queries = np.arange(self._size - lo, self._size - lo + len(clock))
         seasonal = seasonal_expectation(
-            times, short, queries, period=cfg.season_seconds, days=cfg.season_days,
+            times, short, clock, queries, period=cfg.season_seconds, days=cfg.season_days,
             tolerance=cfg.season_tolerance, history=cfg.history_rows,
             min_days=cfg.season_min_days)
         cube[:, :, RESIDUAL] = cube[:, :, SHORT] - seasonal
