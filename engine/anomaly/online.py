@@ -8,9 +8,17 @@ Rows arrive in batches (``observe(timestamps, matrix)``, one column per metric).
    record's height above the median; the row's score is ``n / (n + novelty_half)`` for the
    largest novelty ``n`` over metrics and features, so the score lies in [0, 1) and is 0.5
    exactly at a novelty of ``novelty_half`` (the default: 20 % beyond the old record);
-3. candidate starts (score ≥ ``on``) are confirmed by the IsolationForest fitted on the history
-   before the current day: its rarity must reach ``forest_gate``;
+3. a candidate start (score ≥ ``on``) is confirmed by an IsolationForest (``forest.py``) grown
+   on the history before the current day of the metric that broke its record: its rarity must
+   reach ``forest_gate`` (the top 0.5 % of that history), unless the record was beaten by so
+   much (score ≥ ``forest_bypass``) that no confirmation is needed; forests are grown only
+   for the days and metrics that have a candidate, and each scores its candidates in one call;
 4. episode hysteresis (``episodes.py``) turns rows into one start and one end per episode.
+
+Why records rather than z-scores: production metrics are bursty and heavy-tailed, so a
+trailing z-score (or a forest's rarity alone) alarms on every burst that is merely rare; "more
+extreme than anything this metric has done before, by a margin" is what an operator calls an
+anomaly, and on NAB (Numenta Anomaly Benchmark) it is what the labelled windows hold.
 
 The batch is cut into blocks at the baseline's refresh boundaries (hourly), and references,
 forest snapshots and the warm-up depend only on global row numbers and timestamps, so the
