@@ -19,7 +19,7 @@ import math
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the module is imported to build the parser: numpy only when it runs
     from engine.anomaly import Episode
@@ -93,6 +93,13 @@ def read_series(data: bytes, name: str) -> Series:
     except UnicodeDecodeError as exc:
         raise InputError(name, data[: exc.start].count(b"\n") + 1, "not UTF-8 text") from None
     reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _read_rows(reader, name)
+    except csv.Error as exc:  # e.g. a field past the csv module's size limit
+        raise InputError(name, reader.line_num, f"bad CSV: {exc}") from None
+
+
+def _read_rows(reader: Any, name: str) -> Series:  # a csv reader (it knows its line_num)
     header: list[str] | None = None
     for header in reader:
         if any(field.strip() for field in header):
