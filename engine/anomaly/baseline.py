@@ -118,9 +118,11 @@ class RobustBaseline:
         self.median = np.zeros((columns, features))
         self.sigma = np.ones((columns, features))
         self.active = np.ones((columns, features), dtype=bool)
+        self.min_sigma = np.zeros((columns, 1))  # a column's resolution: no σ below it
 
     def refresh(self, rows: np.ndarray) -> None:
-        self.median, self.sigma = robust_scale(rows)
+        self.median, sigma = robust_scale(rows)
+        self.sigma = np.maximum(sigma, self.min_sigma)
 
     def novelty(self, block: np.ndarray, *, score: bool = True) -> np.ndarray:
         """Per row, column and feature: how far the feature broke its record, as a fraction of

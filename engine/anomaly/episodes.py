@@ -42,6 +42,7 @@ class Episode:
     peak: float = 0.0  # the highest score while open
     end: float | None = None  # timestamp of the last loud row, once closed
     end_row: int | None = None
+    group: int = 0  # which group of columns (a component of the estate) it belongs to
     last_loud: int = field(default=0, repr=False)
     last_loud_time: float = field(default=0.0, repr=False)
 
@@ -61,8 +62,8 @@ class EpisodeEvent:
 class EpisodeTracker:
     """The start/end state machine; ``step`` consumes one batch of scores."""
 
-    def __init__(self, on: float, off: float, quiet: int) -> None:
-        self.on, self.off, self.quiet = on, off, quiet
+    def __init__(self, on: float, off: float, quiet: int, group: int = 0) -> None:
+        self.on, self.off, self.quiet, self.group = on, off, quiet, group
         self.current: Episode | None = None
 
     def step(self, first_row: int, times: np.ndarray, scores: np.ndarray,
@@ -86,7 +87,7 @@ class EpisodeTracker:
                     break
                 i = accepted
                 episode = Episode(float(times[i]), first_row + i, float(scores[i]),
-                                  explain(i), float(scores[i]))
+                                  explain(i), float(scores[i]), group=self.group)
                 episode.last_loud, episode.last_loud_time = first_row + i, float(times[i])
                 self.current = episode
                 events.append(EpisodeEvent("start", episode))

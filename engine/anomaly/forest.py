@@ -31,7 +31,7 @@ class TrainingSnapshot:
 
     def __init__(self, rows: np.ndarray, *, trees: int, samples: int, seed: int,
                  seasonal: np.ndarray | None = None) -> None:
-        self.rows = np.nan_to_num(rows)
+        self.rows = rows
         self.seasonal = seasonal  # the columns whose seasonal residual the forests see
         self.trees, self.samples, self.seed = trees, samples, seed
         self.scorers: dict[int, ForestScorer] = {}
@@ -40,8 +40,11 @@ class TrainingSnapshot:
         """Rarity of ``rows`` (``(n, features)``, one metric's features) for metric
         ``column``: one batched call."""
         if column not in self.scorers:
-            self.scorers[column] = ForestScorer.fit(self.rows[:, column], trees=self.trees,
-                                                    samples=self.samples, seed=self.seed)
+            mine = self.rows[:, column]
+            kept = mine[~np.isnan(mine[:, 0])]  # rows left out of the history are NaN
+            self.scorers[column] = ForestScorer.fit(np.nan_to_num(kept if len(kept) else mine),
+                                                    trees=self.trees, samples=self.samples,
+                                                    seed=self.seed)
         return self.scorers[column].rarity(np.nan_to_num(rows))
 
 

@@ -82,6 +82,10 @@ class DetectorConfig:
     forest_bypass: float = 0.8  # a record beaten by this much needs no confirmation
     random_state: int = 0
     top_metrics: int = 3
+    # After an episode, put its group's records back where they stood when it began, so the
+    # next incident is measured against healthy behaviour, not against the last incident (an
+    # estate has many; a single benchmark series rarely repeats itself).
+    forget_episodes: bool = False
 
 
 class OnlineDetector:
@@ -93,10 +97,19 @@ class OnlineDetector:
     episode still open at the end of the stream. ``scores`` holds the last batch's row scores.
     """
 
-    def __init__(self, metrics: Sequence[str], config: DetectorConfig | None = None) -> None:
+    def __init__(self, metrics: Sequence[str], config: DetectorConfig | None = None,
+                 groups: Sequence[int] | None = None,
+                 resolution: Sequence[float] | None = None) -> None:
         self.metrics = tuple(metrics)
         self.config = cfg = config or DetectorConfig()
         columns = len(self.metrics)
+        # Columns may belong to groups (the components of an estate, several metrics each):
+        # each group has its own episodes, scored from its own columns, in one vectorised pass.
+        group_of = np.zeros(columns, dtype=np.int64) if groups is None else np.asarray(groups)
+        if group_of.shape != (columns,) or (columns and group_of.min() < 0):
+            raise ValueError("groups: one non-negative group number per metric")
+        self.columns_of = [np.flatnonzero(group_of == g)
+                           for g in range(int(group_of.max()) + 1 if columns else 1)]
         self.features = TrailingFeatures(columns, cfg.short_window, cfg.long_window,
                                          cfg.spread_window, cfg.volatility_window)
         floors = np.full(RESIDUAL + 1, cfg.record_floor)
@@ -107,7 +120,11 @@ class OnlineDetector:
         self.baseline = RobustBaseline(columns, RESIDUAL + 1, floor=floors,
                                        lag=np.maximum(cfg.record_lag, windows))
         self.baseline.active[:, RESIDUAL] = False
-        self.tracker = EpisodeTracker(cfg.on, cfg.off, cfg.quiet_rows)
+        if resolution is not None:  # what a metric's dashboard resolves: no σ finer than that
+            self.baseline.min_sigma = np.asarray(resolution, dtype=float).reshape(columns, 1)
+        self.trackers = [EpisodeTracker(cfg.on, cfg.off, cfg.quiet_rows, g)
+                         for g in range(len(self.columns_of))]
+        self._kept: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # records before an episode
         self.rows = 0  # rows seen so far
         self.origin: float | None = None  # first timestamp: blocks and days count from it
         self.latest = -np.inf
@@ -116,6 +133,7 @@ class OnlineDetector:
         self.snapshot: TrainingSnapshot | None = None
         self._times = np.empty(0)
         self._cube = np.empty((0, columns, RESIDUAL + 1))
+        self._loud = np.zeros((0, columns), dtype=bool)  # rows a column's group scored loud
         self._first = 0  # global row of the first stored history row
         self._size = 0
         self.scores = np.zeros(0)
@@ -144,7 +162,7 @@ class OnlineDetector:
         cube = np.concatenate([self.features.update(values),
                                np.full((n, len(self.metrics), 1), np.nan)], axis=2)
         self._residual(clock, cube)
-        batch = _Batch(n, len(self.metrics))
+        batch = _Batch(n, len(self.metrics), len(self.columns_of))
         for a, b in self._segments(clock):
             self._segment(clock, cube, a, b, batch)
             batch.owners.append((a, b, self.snapshot))
@@ -152,6 +170,36 @@ class OnlineDetector:
         self.scores = scores = batch.scores
         self._trim()
 
+        events: list[EpisodeEvent] = []
+        for group, tracker in enumerate(self.trackers):
+            events += self._track(group, tracker, first, times, values, cube, batch)
+        events.sort(key=lambda e: (e.episode.start if e.kind == "start" else e.episode.end or 0.0,
+                                   e.episode.group))
+        if self.config.forget_episodes:
+            self._forget(events)
+            loud = batch.group_scores >= self.config.off  # (rows, groups)
+            for group, columns in enumerate(self.columns_of):
+                self._loud[self._size - n: self._size, columns] = loud[:, group:group + 1]
+        return events
+
+    def _forget(self, events: list[EpisodeEvent]) -> None:
+        """Keep a group's records as an episode begins; restore them when it ends."""
+        base = self.baseline
+        for event in events:
+            group = event.episode.group
+            columns = self.columns_of[group]
+            if event.kind == "start":
+                self._kept[group] = (base.high[columns].copy(), base.low[columns].copy())
+            elif group in self._kept:
+                base.high[columns], base.low[columns] = self._kept.pop(group)
+
+    def _track(self, group: int, tracker: EpisodeTracker, first: int, times: np.ndarray,
+               values: np.ndarray, cube: np.ndarray, batch: _Batch) -> list[EpisodeEvent]:
+        """One group's episodes over the batch: its score is its own columns' novelty."""
+        n, columns = len(times), self.columns_of[group]
+        scores = batch.group_scores[:, group]
+        novelty = batch.novelty[:, columns]
+        deciding = columns[novelty.argmax(axis=1)]  # per row, the group's loudest column
         accepted = np.zeros(n, dtype=bool)
         asked: set[tuple[int, int]] = set()  # (snapshot, metric) pairs already scored
 
@@ -159,28 +207,29 @@ class OnlineDetector:
             """On first need, one batched forest call for all the batch's candidates that share
             this row's snapshot (the forest of the day) and deciding metric."""
             snapshot = next(s for a, b, s in batch.owners if a <= row < b)
-            column = int(np.argmax(batch.novelty[row]))
+            column = int(deciding[row])
             if snapshot is not None and (id(snapshot), column) not in asked:
                 asked.add((id(snapshot), column))
                 mine = np.zeros(n, dtype=bool)
                 for a, b, s in batch.owners:
                     mine[a:b] = s is snapshot
-                mine &= (scores >= self.config.on) & (batch.novelty.argmax(axis=1) == column)
-                picks = np.flatnonzero(mine)
-                rarity = snapshot.rarity(column, _forest_view(cube[picks], snapshot.seasonal)[
-                    :, column])
-                accepted[picks] = (rarity >= self.config.forest_gate) | (
-                    scores[picks] >= self.config.forest_bypass)
+                mine &= (scores >= self.config.on) & (deciding == column)
+                accepted[mine & (scores >= self.config.forest_bypass)] = True
+                picks = np.flatnonzero(mine & (scores < self.config.forest_bypass))
+                if len(picks):  # (a forest is grown only for what needs its word)
+                    rarity = snapshot.rarity(column, _forest_view(
+                        cube[picks], snapshot.seasonal)[:, column])
+                    accepted[picks] = rarity >= self.config.forest_gate
             return bool(accepted[row])
 
         def explain(i: int) -> tuple[Deviation, ...]:
             return self._explain(values[i], batch.expected[i], batch.sigma[i],
-                                 batch.novelty[i])
+                                 batch.novelty[i], columns)
 
-        return self.tracker.step(first, times, scores, confirm, explain)
+        return tracker.step(first, times, scores, confirm, explain)
 
     def finish(self) -> list[EpisodeEvent]:
-        return self.tracker.finish()
+        return [event for tracker in self.trackers for event in tracker.finish()]
 
     # -- internals ------------------------------------------------------------------------
     def _segments(self, clock: np.ndarray) -> list[tuple[int, int]]:
@@ -211,8 +260,9 @@ class OnlineDetector:
                 self._take_snapshot(start)
                 self.epoch = epoch
             novelty = self.baseline.novelty(cube[a:b]).max(axis=2)  # per row and column
-            peak = novelty.max(axis=1)
-            batch.scores[a:b] = peak / (peak + cfg.novelty_half)
+            peak = np.stack([novelty[:, c].max(axis=1) for c in self.columns_of], axis=1)
+            batch.group_scores[a:b] = peak / (peak + cfg.novelty_half)
+            batch.scores[a:b] = batch.group_scores[a:b].max(axis=1)
             batch.novelty[a:b] = novelty
             base = self.baseline
             season = base.active[:, RESIDUAL]
@@ -243,7 +293,10 @@ class OnlineDetector:
         """Stored rows from ``history_rows`` before global row ``start``, strided to ``limit``."""
         lo = max(start - self.config.history_rows, self._first)
         picks = strided_rows(lo, start, limit) - self._first
-        return self._cube[picks]
+        rows = self._cube[picks]
+        if self.config.forget_episodes:  # learn what normal is from the quiet rows only
+            rows = np.where(self._loud[picks][:, :, None], np.nan, rows)
+        return rows
 
     def _refresh(self, start: int) -> None:
         cfg = self.config
@@ -269,10 +322,13 @@ class OnlineDetector:
             capacity = max(need, 2 * len(self._times), 1024)
             grown_t = np.empty(capacity)
             grown_c = np.empty((capacity, *self._cube.shape[1:]))
+            grown_l = np.zeros((capacity, self._loud.shape[1]), dtype=bool)
             grown_t[: self._size], grown_c[: self._size] = self._times[: self._size], \
                 self._cube[: self._size]
-            self._times, self._cube = grown_t, grown_c
+            grown_l[: self._size] = self._loud[: self._size]
+            self._times, self._cube, self._loud = grown_t, grown_c, grown_l
         self._times[self._size: need], self._cube[self._size: need] = times, cube
+        self._loud[self._size: need] = False
         self._size = need
 
     def _trim(self) -> None:
@@ -282,14 +338,16 @@ class OnlineDetector:
             keep = slice(extra, self._size)
             self._times = self._times[keep].copy()
             self._cube = self._cube[keep].copy()
+            self._loud = self._loud[keep].copy()
             self._first += extra
             self._size -= extra
 
     def _explain(self, value: np.ndarray, expected: np.ndarray, sigma: np.ndarray,
-                 novelty: np.ndarray) -> tuple[Deviation, ...]:
+                 novelty: np.ndarray, columns: np.ndarray) -> tuple[Deviation, ...]:
         """The metrics that broke their records most come first, then the farthest off."""
         sigmas = (value - expected) / sigma
-        order = np.lexsort((-np.nan_to_num(np.abs(sigmas)), -novelty))
+        order = columns[np.lexsort((-np.nan_to_num(np.abs(sigmas[columns])),
+                                    -novelty[columns]))]
         return tuple(Deviation(self.metrics[i], float(sigmas[i]), float(value[i]),
                                float(expected[i])) for i in order[: self.config.top_metrics])
 
@@ -298,8 +356,9 @@ class _Batch:
     """What one ``observe`` call works out per row: the score, each column's novelty and
     expectation (for explanations), and which forest snapshot owns each segment."""
 
-    def __init__(self, rows: int, columns: int) -> None:
+    def __init__(self, rows: int, columns: int, groups: int) -> None:
         self.scores = np.zeros(rows)
+        self.group_scores = np.zeros((rows, groups))
         self.novelty = np.zeros((rows, columns))
         self.expected = np.zeros((rows, columns))
         self.sigma = np.ones((rows, columns))

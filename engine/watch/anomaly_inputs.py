@@ -17,7 +17,9 @@ from ..metrics import M
 from ..topology import Kind, Topology
 from .loop import Sample
 
-__all__ = ["Inputs", "METRICS_OF"]
+__all__ = ["Detrend", "Inputs", "METRICS_OF"]
+
+DETREND_ROWS = 120  # half an hour of 15-second samples
 
 
 def _log(column: int) -> Callable[[Sample, np.ndarray], np.ndarray]:
@@ -46,6 +48,14 @@ READERS: dict[str, Callable[[Sample, np.ndarray], np.ndarray]] = {
     "connections": _log(M.CONNECTIONS), "disk": _plain(M.DISK), "hit_ratio": _plain(M.HIT_RATIO),
     "queue_lag_s": _log(M.QUEUE_LAG_S), "rejected_rps": _log(M.REJECTED),
 }
+#: what the dashboards resolve, the smallest spread a metric is judged against (error rates
+#: to half a percent, shares to a percent, log-scaled figures to 1 %; lags to a second)
+RESOLUTION = {"error_rate": 0.005, "cpu": 0.01, "saturation": 0.01, "disk": 0.01,
+              "hit_ratio": 0.01, "replication_lag_s": np.log1p(1.0) / 2,
+              "queue_lag_s": np.log1p(1.0) / 2}
+LOG_RESOLUTION = 0.01
+#: what a scaling event changes by itself: per-instance figures (for a few minutes)
+PER_INSTANCE = frozenset({"cpu", "saturation", "memory_mib"})
 #: how each metric is shown back to a person (the log ones are undone)
 LOGGED = frozenset({"rps", "p99_ms", "memory_mib", "retry_rps", "replication_lag_s",
                     "connections", "queue_lag_s", "rejected_rps"})
@@ -74,16 +84,62 @@ class Inputs:
     def __init__(self, topo: Topology, env: str) -> None:
         self.components = [Watched(n.index, n.name, METRICS_OF[n.kind]) for n in topo.nodes
                            if n.env == env and n.kind in METRICS_OF]
-        self._by_metric = {m: np.array([c.node for c in self.components if m in c.metrics],
-                                       dtype=np.int64) for m in READERS}
+        order = [(c.node, m) for c in self.components for m in c.metrics]
+        self._reads = []  # per metric: the nodes it is read on, and where they go in a row
+        for metric in READERS:
+            at = [i for i, (_, m) in enumerate(order) if m == metric]
+            if at:
+                self._reads.append((READERS[metric], np.array([order[i][0] for i in at]),
+                                    np.array(at)))
+        self.width = len(order)
 
-    def rows(self, sample: Sample) -> list[np.ndarray]:
-        """One row per watched component: its metrics' values in this sample."""
-        values = {m: dict(zip(nodes.tolist(), READERS[m](sample, nodes).tolist(), strict=True))
-                  for m, nodes in self._by_metric.items() if len(nodes)}
-        return [np.array([values[m][c.node] for m in c.metrics]) for c in self.components]
+        self.resolution = np.array([RESOLUTION.get(m, LOG_RESOLUTION) for c in self.components
+                                    for m in c.metrics])
+        self.per_instance = {c.name: np.array([m in PER_INSTANCE for m in c.metrics])
+                             for c in self.components}
+
+    def row(self, sample: Sample) -> np.ndarray:
+        """Every watched component's metrics in this sample, one after another."""
+        row = np.empty(self.width)
+        for read, nodes, at in self._reads:
+            row[at] = read(sample, nodes)
+        return row
 
 
 def shown(metric: str, value: float) -> float:
     """A detector input as a person reads it (the logarithms undone)."""
     return float(np.expm1(value)) if metric in LOGGED else float(value)
+
+
+class Detrend:
+    """Each value less the median of the half hour before it.
+
+    An estate's load follows the day, and a detector holding every metric to the extremes it
+    has seen would call each new hour of the morning's climb a record. Measured against the
+    last half hour, the climb is a small, steady offset, while a step — a fault, a bad
+    deploy, a surge — stands out until the half-hour median has absorbed it. The median is
+    worked out once a minute (every fourth sample).
+    """
+
+    def __init__(self, columns: int) -> None:
+        self.ring = np.zeros((DETREND_ROWS, columns))
+        self.count = 0
+        self.base = np.zeros(columns)
+        self.fresh = np.ones(columns, dtype=bool)  # columns whose history starts now
+
+    def forget(self, columns: np.ndarray) -> None:
+        """Start these columns' baselines afresh (their level changed for a known reason)."""
+        self.fresh[columns] = True
+
+    def apply(self, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The row less its baseline (the row itself where the history starts afresh)."""
+        if self.fresh.any():
+            self.ring[:, self.fresh] = row[self.fresh]
+            self.base[self.fresh] = row[self.fresh]
+            self.fresh[:] = False
+        elif self.count % 4 == 0:
+            self.base = np.median(self.ring, axis=0)
+        base = self.base.copy()
+        self.ring[self.count % DETREND_ROWS] = row
+        self.count += 1
+        return row - base, base

@@ -45,6 +45,7 @@ def watch_estate(sim: Simulation) -> Watching:
     alerts = AlertBook(topo, rules_of(sim.spec), SeriesContext(topo, recent, signals), slo,
                        emit, sim.spec.name, sim.spec.primary_environment)
     anomalies = AnomalyBook(topo, sim.spec.primary_environment, emit)
+    sim.early.append(anomalies.on_event)
     for watcher in (slo.observe, recent.observe, alerts.observe, anomalies.observe):
         watch.add(watcher)
     watch.batched.append(anomalies.flush)
