@@ -61,16 +61,17 @@ def explain(sim: Simulation, cmd: Explain) -> Reply:
     f = _figures(sim, node, recent)
     change = _recent_rollout(sim, node, "errors")
     if change:  # a small canary can fail a lot before the whole service shows it
-        return Reply(True, f"{info.name} fails {err:.2%} of requests overall, but {change}",
-                     {"target": info.name, "cause": info.name, "path": [info.name],
-                      "confidence": "likely", "evidence": change})
+        return with_signals(sim, Reply(
+            True, f"{info.name} fails {err:.2%} of requests overall, but {change}",
+            {"target": info.name, "cause": info.name, "path": [info.name],
+             "confidence": "likely", "evidence": change}), [info.name])
     below, injected = _injected_below(sim, node)
     if injected:  # a fault the trainee injected, before it stands out from the history
-        return Reply(True, f"{info.name} (errors {f['error_rate']:.2%}, p99 {f['p99_ms']:.0f} "
-                           f"ms) shows no clear symptom against its own history yet, but "
-                           f"{injected}", {"target": info.name, "cause": below,
-                                           "path": [info.name], "confidence": "possibly",
-                                           "evidence": injected})
+        return with_signals(sim, Reply(
+            True, f"{info.name} (errors {f['error_rate']:.2%}, p99 {f['p99_ms']:.0f} ms) shows no "
+                  f"clear symptom against its own history yet, but {injected}",
+            {"target": info.name, "cause": below, "path": [info.name],
+             "confidence": "possibly", "evidence": injected}), [info.name])
     usual = f" (earlier {base[node] * 1000:.0f} ms)" if base[node] > 0 else ""
     return with_signals(sim, Reply(True, f"{info.name} looks healthy: errors {f['error_rate']:.2%}, p99 "
                        f"{f['p99_ms']:.0f} ms{usual}, {f['ready']}/{f['desired']} ready",

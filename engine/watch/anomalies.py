@@ -30,7 +30,7 @@ __all__ = ["AnomalyBook", "AnomalyEpisode"]
 # series: a start needs a record beaten by 37 % of its height (score 0.65), not 20 %. And it
 # learns for an hour of 15-second samples (a morning's traffic) before it reports. And an
 # estate has incident after incident: each is judged against healthy behaviour, not the last.
-ESTATE = DetectorConfig(on=0.65, warmup_rows=240, forget_episodes=True)
+ESTATE = DetectorConfig(on=0.75, warmup_rows=240, forget_episodes=True)
 SETTLE_MS = 5 * 60_000  # per-instance figures settle this long after a scaling event
 NOTABLE_SIGMAS = 3.0  # a metric is named as deviating from this far
 KEPT = 200  # closed episodes kept for `anomalies` and the debrief
@@ -82,9 +82,10 @@ class AnomalyBook:
     def observe(self, sample: Sample) -> None:
         self.pending_times.append(sample.t / 1000)
         row = self.inputs.row(sample)
+        # per-instance figures after a scaling event change for a known reason: their baseline
+        # follows them until they settle, so they show no change meanwhile
+        self.detrend.forget(self.settling[self.settle_until > sample.t])
         change, base = self.detrend.apply(row)
-        settling = self.settling[self.settle_until > sample.t]
-        change[settling] = 0.0  # per-instance figures after a scaling event: a known change
         self.pending_rows.append(change)
         self.raw[sample.t] = (row, base)
 
@@ -134,7 +135,6 @@ class AnomalyBook:
         columns = self._offsets.get(event.data.get("service"))
         if columns is not None and len(columns):
             self.settle_until[columns] = event.t + SETTLE_MS
-            self.detrend.forget(columns)
 
     # questions ---------------------------------------------------------------------------
 

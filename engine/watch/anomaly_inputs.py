@@ -54,18 +54,17 @@ RESOLUTION = {"error_rate": 0.005, "cpu": 0.01, "saturation": 0.01, "disk": 0.01
               "hit_ratio": 0.01, "replication_lag_s": np.log1p(1.0) / 2,
               "queue_lag_s": np.log1p(1.0) / 2}
 LOG_RESOLUTION = 0.01
-#: what a scaling event changes by itself: per-instance figures (for a few minutes)
-PER_INSTANCE = frozenset({"cpu", "saturation", "memory_mib"})
+#: what a scaling event changes by itself: per-instance figures, and the queueing in latency
+PER_INSTANCE = frozenset({"cpu", "saturation", "memory_mib", "p99_ms"})
 #: how each metric is shown back to a person (the log ones are undone)
 LOGGED = frozenset({"rps", "p99_ms", "memory_mib", "retry_rps", "replication_lag_s",
                     "connections", "queue_lag_s", "rejected_rps"})
 
 METRICS_OF: dict[str, tuple[str, ...]] = {
-    Kind.SERVICE: ("rps", "error_rate", "p99_ms", "cpu", "memory_mib", "saturation",
-                   "retry_rps", "rejected_rps"),
+    Kind.SERVICE: ("rps", "error_rate", "p99_ms", "cpu", "memory_mib"),
     Kind.DATABASE: ("rps", "error_rate", "p99_ms", "cpu", "replication_lag_s", "connections",
                     "disk"),
-    Kind.CACHE: ("rps", "p99_ms", "hit_ratio", "memory_mib"),
+    Kind.CACHE: ("rps", "p99_ms", "hit_ratio"),
     Kind.QUEUE: ("rps", "queue_lag_s"),
     Kind.EXTERNAL: ("rps", "error_rate", "p99_ms"),
 }
