@@ -148,9 +148,11 @@ def _spike(world: World, exp: Experiment, fx: Effects) -> None:
     fx.traffic[where] *= (exp.percent if exp.percent is not None else 300.0) / 100
 
 
-@behaves("replication-lag", percent=99.0)
+@behaves("replication-lag", percent=100.0)
 def _lag(world: World, exp: Experiment, fx: Effects) -> None:
-    fx.apply_factor[exp.node] *= max(1.0 - exp.share, 0.01)  # replicas apply that much slower
+    """Replicas apply that much slower; by default they stop applying (as
+    ``pg_wal_replay_pause`` does), so lag builds however few the writes."""
+    fx.apply_factor[exp.node] *= max(1.0 - exp.share, 1e-4)
 
 
 @behaves("queue-backlog")

@@ -65,7 +65,9 @@ def step(world: World, tick: Tick, b: Batch) -> None:
             prev = total - np.where(applying, np.minimum(total, rate), 0.0)
             u[k] = prev
     u = np.where(tick.sync_standby(world, rows), 0.0, u)
-    lag = tick.base_lag[node] + u / apply_rate
+    # lag is time behind: the unapplied writes over the rate they arrive at (or are applied
+    # at, if faster), so a replica that stops applying falls a second behind each second
+    lag = tick.base_lag[node] + u / np.maximum(got / world.dt, apply_rate)
     per_node = np.zeros((b.k, topo.size))
     for k in range(len(rows)):  # replicas are few; the metric is the worst one's lag
         per_node[:, node[k]] = np.maximum(per_node[:, node[k]], lag[:, k])
