@@ -54,7 +54,11 @@ def alerts(sim: Simulation, cmd: Alerts) -> Reply:
         what = "firing" if cmd.state in (None, "firing") else cmd.state
         return Reply(True, f"no alerts {what} — {len(book.rules)} rules watch "
                            f"{book.watched} components", data)
-    lines = [alert_line(a, sim.now) for a in chosen[:SHOWN]]
+    lines = []
+    for alert in chosen[:SHOWN]:
+        lines.append(alert_line(alert, sim.now))
+        if alert.runbook and alert.state != "resolved":
+            lines.append(f"   runbook: {alert.runbook}")
     more = f"\n… and {len(chosen) - SHOWN} more" if len(chosen) > SHOWN else ""
     return Reply(True, f"{len(chosen)} alert{'s' * (len(chosen) != 1)}:\n" + "\n".join(lines)
                  + more + "\n(ack N, silence NAME for 1h, explain SERVICE)", data)
@@ -91,8 +95,9 @@ def ack(sim: Simulation, cmd: Ack) -> Reply:
         return _unknown(sim, cmd.alert)
     sim.alerts.ack(found, sim.user, sim.now)
     names = ", ".join(f"#{a.id} {a.name} {a.component or ''}".strip() for a in found)
+    runbook = f". Runbook: {found[0].runbook}" if found[0].runbook else ""
     return Reply(True, f"acknowledged {names} (by {sim.user}); it stays listed until it "
-                       "resolves", {"ids": [a.id for a in found]})
+                       f"resolves{runbook}", {"ids": [a.id for a in found]})
 
 
 @handles(Silence)

@@ -105,7 +105,8 @@ def test_ack_keeps_the_alert_listed_as_acknowledged() -> None:
     sim.run_for(3 * 60_000)
     target = next(a for a in sim.alerts.live.values() if a.component == "back"
                   and a.name == "HighErrorRate")
-    assert sim.apply(Ack(str(target.id))).ok
+    acked = sim.apply(Ack(str(target.id)))
+    assert acked.ok and "Runbook: `explain back`" in acked.message  # the runbook, filled in
     assert target.shown_state == "acknowledged"
     listed = sim.apply(Alerts()).data["alerts"]
     assert any(a["id"] == target.id and a["state"] == "acknowledged" for a in listed)
