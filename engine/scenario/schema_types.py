@@ -22,7 +22,9 @@ __all__ = ["REQUIRED", "Field", "ListOf", "MapOf", "Record", "Validator"]
 
 REQUIRED: Any = object()
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
-_LABEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # a Prometheus alert or label name
+_KEYS = {"name": (_NAME, "must be lower-case letters, digits, '-' or '_', starting with a letter"),
+         "label": (re.compile(r"^[A-Za-z_]\w*$", re.A), "must be letters, digits or '_', not "
+                   "starting with a digit (as Prometheus names)")}  # what keys may be
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*(mi|mib|mb|m|gi|gib|gb|g|ki|kib|kb|k)?$", re.I)
 _SIZE_MIB = {"": 1, "mi": 1, "mib": 1, "mb": 1, "m": 1, "gi": 1024, "gib": 1024, "gb": 1024,
              "g": 1024, "ki": 1 / 1024, "kib": 1 / 1024, "kb": 1 / 1024, "k": 1 / 1024}
@@ -187,13 +189,9 @@ class Validator:
         out: dict[str, Any] = {}
         for key, item in value.items():
             raw_key = self.located.raw.get((*path, key), key)
-            if schema.key_kind == "name" and not _NAME.match(str(key)):
-                self.report((*path, key), f"name {raw_key!r} must be lower-case letters, digits, "
-                            "'-' or '_', starting with a letter", key=True)
-                continue
-            if schema.key_kind == "label" and not _LABEL.match(str(key)):
-                self.report((*path, key), f"name {raw_key!r} must be letters, digits or '_', "
-                            "not starting with a digit (as Prometheus names alerts)", key=True)
+            rule = _KEYS.get(schema.key_kind)
+            if rule is not None and not rule[0].match(str(key)):
+                self.report((*path, key), f"name {raw_key!r} {rule[1]}", key=True)
                 continue
             sub = schema.value
             if isinstance(sub, Record) and sub.name_field:
