@@ -19,7 +19,7 @@ from .loop import Sample
 
 __all__ = ["Detrend", "Inputs", "METRICS_OF"]
 
-DETREND_ROWS = 120  # half an hour of 15-second samples
+DETREND_ROWS = 30  # half an hour of minutes (every fourth 15-second sample)
 
 
 def _log(column: int) -> Callable[[Sample, np.ndarray], np.ndarray]:
@@ -87,9 +87,11 @@ class Inputs:
         self._reads = []  # per metric: the nodes it is read on, and where they go in a row
         for metric in READERS:
             at = [i for i, (_, m) in enumerate(order) if m == metric]
-            if at:
+            if at and metric != "p99_ms":  # (percentiles: for a batch of samples at once)
                 self._reads.append((READERS[metric], np.array([order[i][0] for i in at]),
                                     np.array(at)))
+        at = [i for i, (_, m) in enumerate(order) if m == "p99_ms"]
+        self._p99 = (np.array([order[i][0] for i in at], dtype=np.int64), np.array(at))
         self.width = len(order)
 
         self.resolution = np.array([RESOLUTION.get(m, LOG_RESOLUTION) for c in self.components
@@ -97,12 +99,22 @@ class Inputs:
         self.per_instance = {c.name: np.array([m in PER_INSTANCE for m in c.metrics])
                              for c in self.components}
 
-    def row(self, sample: Sample) -> np.ndarray:
-        """Every watched component's metrics in this sample, one after another."""
+    def row(self, sample: Sample) -> tuple[np.ndarray, np.ndarray]:
+        """Every watched component's metrics in this sample, one after another, but for the
+        p99s; and the latency histograms they are worked out from (``fill_p99``)."""
         row = np.empty(self.width)
         for read, nodes, at in self._reads:
             row[at] = read(sample, nodes)
-        return row
+        return row, sample.counts[self._p99[0]].astype(np.float64)
+
+    def fill_p99(self, rows: np.ndarray, counts: np.ndarray) -> None:
+        """The p99s of several samples' rows (samples × nodes × buckets), in one pass."""
+        nodes, at = self._p99
+        if not len(at):
+            return
+        flat = counts.reshape(-1, counts.shape[-1])
+        p99 = quantiles(flat, (0.99,))[0].reshape(len(rows), len(nodes)) * 1000
+        rows[:, at] = np.log1p(np.where(counts.sum(axis=2) > 0, p99, 0.0))
 
 
 def shown(metric: str, value: float) -> float:
@@ -116,8 +128,8 @@ class Detrend:
     An estate's load follows the day, and a detector holding every metric to the extremes it
     has seen would call each new hour of the morning's climb a record. Measured against the
     last half hour, the climb is a small, steady offset, while a step — a fault, a bad
-    deploy, a surge — stands out until the half-hour median has absorbed it. The median is
-    worked out once a minute (every fourth sample).
+    deploy, a surge — stands out until the half-hour median has absorbed it. The history
+    keeps every fourth sample (one a minute), and the median is worked out once a minute.
     """
 
     def __init__(self, columns: int) -> None:
@@ -139,6 +151,7 @@ class Detrend:
         elif self.count % 4 == 0:
             self.base = np.median(self.ring, axis=0)
         base = self.base.copy()
-        self.ring[self.count % DETREND_ROWS] = row
+        if self.count % 4 == 0:
+            self.ring[(self.count // 4) % DETREND_ROWS] = row
         self.count += 1
         return row - base, base
