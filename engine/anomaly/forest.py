@@ -30,8 +30,12 @@ class TrainingSnapshot:
     against that metric's history, not diluted among the other metrics' dimensions."""
 
     def __init__(self, rows: np.ndarray, *, trees: int, samples: int, seed: int,
-                 seasonal: np.ndarray | None = None) -> None:
+                 seasonal: np.ndarray | None = None, pools: np.ndarray | None = None) -> None:
         self.rows = rows
+        # Columns in one pool (the same metric of many components) share a forest, each
+        # column's features put on its own robust scale first: fewer forests to grow.
+        self.pools = pools
+        self.scales: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.seasonal = seasonal  # the columns whose seasonal residual the forests see
         self.trees, self.samples, self.seed = trees, samples, seed
         self.scorers: dict[int, ForestScorer] = {}
@@ -39,6 +43,8 @@ class TrainingSnapshot:
     def rarity(self, column: int, rows: np.ndarray) -> np.ndarray:
         """Rarity of ``rows`` (``(n, features)``, one metric's features) for metric
         ``column``: one batched call."""
+        if self.pools is not None:
+            return self._pooled(column, rows)
         if column not in self.scorers:
             mine = self.rows[:, column]
             kept = mine[~np.isnan(mine[:, 0])]  # rows left out of the history are NaN
@@ -46,6 +52,29 @@ class TrainingSnapshot:
                                                     trees=self.trees, samples=self.samples,
                                                     seed=self.seed)
         return self.scorers[column].rarity(np.nan_to_num(rows))
+
+
+    def _pooled(self, column: int, rows: np.ndarray) -> np.ndarray:
+        assert self.pools is not None
+        pool = int(self.pools[column])
+        if -1 - pool not in self.scorers:  # (pools are keyed apart from columns)
+            members = np.flatnonzero(self.pools == pool)
+            parts = []
+            for member in members.tolist():
+                mine = self.rows[:, member]
+                kept = mine[~np.isnan(mine[:, 0])]
+                median, sigma = robust_scale(np.nan_to_num(kept if len(kept) else mine))
+                self.scales[member] = (median, sigma)
+                parts.append((np.nan_to_num(kept) - median) / sigma)
+            pooled = np.concatenate(parts)
+            pooled = pooled[np.linspace(0, len(pooled) - 1, min(len(pooled), len(self.rows)))
+                            .astype(np.int64)] if len(pooled) else pooled
+            self.scorers[-1 - pool] = ForestScorer.fit(np.clip(pooled, -1e6, 1e6),
+                                                       trees=self.trees, samples=self.samples,
+                                                       seed=self.seed)
+        median, sigma = self.scales[column]
+        standard = np.clip((np.nan_to_num(rows) - median) / sigma, -1e6, 1e6)
+        return self.scorers[-1 - pool].rarity(standard)
 
 
 class ForestScorer:

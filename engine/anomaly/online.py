@@ -99,7 +99,8 @@ class OnlineDetector:
 
     def __init__(self, metrics: Sequence[str], config: DetectorConfig | None = None,
                  groups: Sequence[int] | None = None,
-                 resolution: Sequence[float] | None = None) -> None:
+                 resolution: Sequence[float] | None = None,
+                 pools: Sequence[int] | None = None) -> None:
         self.metrics = tuple(metrics)
         self.config = cfg = config or DetectorConfig()
         columns = len(self.metrics)
@@ -122,6 +123,7 @@ class OnlineDetector:
         self.baseline.active[:, RESIDUAL] = False
         if resolution is not None:  # what a metric's dashboard resolves: no σ finer than that
             self.baseline.min_sigma = np.asarray(resolution, dtype=float).reshape(columns, 1)
+        self.pools = None if pools is None else np.asarray(pools, dtype=np.int64)
         self.trackers = [EpisodeTracker(cfg.on, cfg.off, cfg.quiet_rows, g)
                          for g in range(len(self.columns_of))]
         self._kept: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # records before an episode
@@ -314,7 +316,8 @@ class OnlineDetector:
         seasonal = self.baseline.active[:, RESIDUAL].copy()
         rows = _forest_view(self._history(start, cfg.forest_rows), seasonal)
         self.snapshot = TrainingSnapshot(rows, trees=cfg.forest_trees, samples=cfg.forest_samples,
-                                         seed=cfg.random_state, seasonal=seasonal)
+                                         seed=cfg.random_state, seasonal=seasonal,
+                                         pools=self.pools)
 
     def _append(self, times: np.ndarray, cube: np.ndarray) -> None:
         need = self._size + len(times)

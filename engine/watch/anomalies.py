@@ -30,7 +30,9 @@ __all__ = ["AnomalyBook", "AnomalyEpisode"]
 # series: a start needs a record beaten by 37 % of its height (score 0.65), not 20 %. And it
 # learns for an hour of 15-second samples (a morning's traffic) before it reports. And an
 # estate has incident after incident: each is judged against healthy behaviour, not the last.
-ESTATE = DetectorConfig(on=0.75, warmup_rows=240, forget_episodes=True)
+# (It keeps two days of history rather than a week, and one forest per metric, not per
+# component's metric: a smaller footprint for some hundred series.)
+ESTATE = DetectorConfig(on=0.75, warmup_rows=240, forget_episodes=True, history_rows=11_520)
 SETTLE_MS = 5 * 60_000  # per-instance figures settle this long after a scaling event
 NOTABLE_SIGMAS = 3.0  # a metric is named as deviating from this far
 KEPT = 200  # closed episodes kept for `anomalies` and the debrief
@@ -60,7 +62,8 @@ class AnomalyBook:
         columns = [(i, f"{c.name}:{m}") for i, c in enumerate(components) for m in c.metrics]
         self.detector = OnlineDetector([name for _, name in columns], ESTATE,
                                        groups=[g for g, _ in columns],
-                                       resolution=self.inputs.resolution) if columns else None
+                                       resolution=self.inputs.resolution,
+                                       pools=self.inputs.pools) if columns else None
         self.detrend = Detrend(len(columns))
         self.column = {name: i for i, (_, name) in enumerate(columns)}
         self.raw: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # pending t -> (value, base)

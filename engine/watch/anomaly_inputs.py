@@ -93,6 +93,8 @@ class Inputs:
         at = [i for i, (_, m) in enumerate(order) if m == "p99_ms"]
         self._p99 = (np.array([order[i][0] for i in at], dtype=np.int64), np.array(at))
         self.width = len(order)
+        names = sorted({m for _, m in order})
+        self.pools = np.array([names.index(m) for _, m in order])  # a forest per metric
 
         self.resolution = np.array([RESOLUTION.get(m, LOG_RESOLUTION) for c in self.components
                                     for m in c.metrics])
