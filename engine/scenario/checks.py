@@ -63,6 +63,7 @@ def cross_check(spec: ScenarioSpec) -> list[Issue]:
     for name in spec.protected or {}:
         if name not in seen and name not in zones:
             unknown(("protected", name), name, "protected component")
+    issues += _alert_checks(spec, seen, unknown)
     for section in ("services", "databases", "caches", "queues"):
         for name, comp in _valid(getattr(spec, section)).items():
             for i, zone in enumerate(comp.zones or ()):
@@ -155,3 +156,24 @@ def call_cycle(spec: ScenarioSpec) -> list[str]:
             if found:
                 return found
     return []
+
+
+def _alert_checks(spec: ScenarioSpec, seen: dict[str, str], unknown: Any) -> list[Issue]:
+    """Alert rules name components, an environment and the rules they inhibit that exist."""
+    from ..watch.defaults import DEFAULT_RULES
+
+    rules = _valid(spec.alerts or {})
+    known = sorted({*(r.name for r in DEFAULT_RULES if spec.default_alerts), *rules})
+    issues: list[Issue] = []
+    for name, rule in rules.items():
+        for i, component in enumerate(rule.components):
+            if component not in seen:
+                unknown(("alerts", name, "components", i), component, "component")
+        for i, other in enumerate(rule.inhibits):
+            if other not in known:
+                issues.append((("alerts", name, "inhibits", i), f"no alert rule called "
+                               f"{other!r}{_did_you_mean(other, known)}", False))
+        if rule.env is not None and rule.env not in (spec.environments or {}):
+            issues.append((("alerts", name, "env"), f"environment {rule.env!r} does not exist"
+                           f"{_did_you_mean(rule.env, list(spec.environments or {}))}", False))
+    return issues

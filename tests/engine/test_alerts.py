@@ -195,6 +195,9 @@ def test_a_storm_reads_as_a_few_groups() -> None:
     ("{metric: cpu}", "needs above or below"),
     ("{slo: availability, burn: 2, windows: [1h]}", "two windows"),
     ("{metric: cpu, above: 0.9, severity: urgent}", "'urgent' is not one of"),
+    ("{metric: cpu, above: 0.9, components: [bakc]}", "'bakc' does not exist; did you mean"),
+    ("{metric: cpu, above: 0.9, inhibits: [HighLatncy]}", "did you mean 'HighLatency'"),
+    ("{metric: cpu, above: 0.9, env: prod}", "environment 'prod' does not exist"),
 ])
 def test_a_bad_rule_is_refused_with_where_and_why(rule: str, message: str) -> None:
     with pytest.raises(ScenarioError) as caught:
