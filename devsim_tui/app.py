@@ -210,6 +210,15 @@ class DevsimApp(App[None]):
                              callback=lambda _: self.bridge.watching.clear())
 
 
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser() or "operator"
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "operator"
+
+
 def _warm_models() -> None:
     """Import scikit-learn's models in a background thread (the anomaly detector's forest and
     the predictive autoscaler's regression need them later, on the engine's turn)."""
@@ -230,5 +239,6 @@ def make_app(scenario: str = "shopfront", seed: int | None = None, speed: float 
     config = config or Config()
     sim = Simulation(load_scenario(scenario), seed=seed)
     sim.speed = config.speed if speed is None else speed
+    sim.user = _user()  # who acknowledges and silences alerts
     sim.paused = paused
     return DevsimApp(sim, config, autostart=autostart)
