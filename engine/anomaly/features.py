@@ -66,11 +66,12 @@ def _trailing_mean(joined: np.ndarray, window: int, offset: int) -> np.ndarray:
     total = len(joined)
     pad = window - 1
     padded = np.concatenate([np.zeros((pad, joined.shape[1])), joined])
-    sums = sliding_window_view(padded, window, axis=0).sum(axis=2)  # (total, columns)
+    # (only the windows of the rows from ``offset`` on: the carried tail's are known)
+    sums = sliding_window_view(padded[offset:], window, axis=0).sum(axis=2)
     # How many real rows each window holds: only the stream's own first rows have short
     # windows, and while the stream is that young the carried tail holds all of it.
-    counts = np.minimum(np.arange(1, total + 1), window)[:, None]
-    return (sums / counts)[offset:]
+    counts = np.minimum(np.arange(1, total + 1), window)[offset:, None]
+    return sums / counts
 
 
 def _trailing_step(joined: np.ndarray, window: int, offset: int) -> np.ndarray:
@@ -79,4 +80,4 @@ def _trailing_step(joined: np.ndarray, window: int, offset: int) -> np.ndarray:
     stream's start the first step is taken as zero and repeated to fill the window."""
     steps = np.abs(np.diff(joined, axis=0, prepend=joined[:1]))
     padded = np.concatenate([np.repeat(steps[:1], window - 1, axis=0), steps])
-    return np.median(sliding_window_view(padded, window, axis=0), axis=2)[offset:]
+    return np.median(sliding_window_view(padded[offset:], window, axis=0), axis=2)
