@@ -277,6 +277,10 @@ class OnlineDetector:
     def _residual(self, clock: np.ndarray, cube: np.ndarray) -> None:
         """The batch's seasonal residual: short mean minus the same time on previous days."""
         cfg = self.config
+        oldest = self._times[0] if self._size else clock[0]
+        if clock[-1] - oldest < cfg.season_min_days * cfg.season_seconds - cfg.season_tolerance:
+            cube[:, :, RESIDUAL] = np.nan  # too young to have the days a seasonal value needs
+            return
         reach = cfg.season_days * cfg.season_seconds + cfg.season_tolerance
         lo = int(np.searchsorted(self._times[: self._size], clock[0] - reach))  # older: unused
         times, short = self._times[lo: self._size], self._cube[lo: self._size, :, SHORT]
