@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from engine import Snapshot
+from engine.actions.alerting import group_alerts
 
 from .format import health_style, number, sparkline
 from .live_table import Column, LiveTable, Row
@@ -161,12 +162,8 @@ class AlertsPane(Pane):
         if snapshot.alerts_evaluated:
             table.empty = (f"✓ Nothing firing ({snapshot.alert_rules} rules, "
                            f"{snapshot.alerts_watched} components)")
-        mine = [a for a in snapshot.alerts if a.env in (env, None)]
-        groups: dict[str, list] = {}
-        for alert in mine:
-            groups.setdefault(alert.name, []).append(alert)
         rows = []
-        for name, alerts in groups.items():
+        for name, alerts in group_alerts([a for a in snapshot.alerts if a.env in (env, None)]):
             first = alerts[0]
             targets = ", ".join(a.target or "—" for a in alerts)
             states = sorted({a.state for a in alerts}, key=_STATE_ORDER.index)

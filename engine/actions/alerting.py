@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..commands import Ack, Alerts, Reply, Silence
 from ..durations import format_clock, format_duration
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["alert_line", "group_alerts"]
 
 SHOWN = 12
+A = TypeVar("A", bound=Any)  # an Alert or an AlertRow: anything with a name and a severity
 
 
 def alert_line(alert: Alert, now: int) -> str:
@@ -26,9 +28,10 @@ def alert_line(alert: Alert, now: int) -> str:
             f"{alert.summary} · {alert.shown_state} {age}").replace("  ", " ")
 
 
-def group_alerts(alerts: list[Alert]) -> list[tuple[str, list[Alert]]]:
-    """Alerts grouped by rule, worst first — an alert storm reads as a few groups."""
-    groups: dict[str, list[Alert]] = {}
+def group_alerts(alerts: Sequence[A]) -> list[tuple[str, list[A]]]:
+    """Alerts (or the snapshot's rows of them) grouped by rule, worst first — an alert storm
+    reads as a few groups; within a group they keep their order."""
+    groups: dict[str, list[A]] = {}
     for alert in alerts:
         groups.setdefault(alert.name, []).append(alert)
     order = {"critical": 0, "warning": 1, "info": 2}
@@ -68,7 +71,8 @@ def _as_dict(alert: Alert, sim: Simulation) -> dict:
     return {"id": alert.id, "alert": alert.name, "severity": alert.severity,
             "service": alert.component, "state": alert.shown_state,
             "value": round(alert.value, 4), "summary": alert.summary, "runbook": alert.runbook,
-            "labels": alert.labels(sim.spec.name), "startsAt": alert.starts_at,
+            "labels": alert.labels(sim.spec.name), "annotations": alert.annotations(),
+            "startsAt": alert.starts_at,
             "endsAt": alert.ends_at}
 
 

@@ -4,7 +4,7 @@ a short numeric id that stays the same while the alert lives, acknowledgement, s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..scenario.spec_observe import AlertRuleSpec
 
@@ -46,7 +46,6 @@ class Alert:
     inhibited_by: int | None = None  # the firing alert's id that mutes it
     summary: str = ""
     runbook: str = ""
-    history: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def name(self) -> str:

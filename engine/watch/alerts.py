@@ -164,7 +164,6 @@ class AlertBook:
         return summary, runbook
 
     def _publish(self, kind: str, alert: Alert, t: int) -> None:
-        alert.history.append((t, kind.split(".")[1]))
         extra: dict[str, Any] = {}
         if alert.silenced_by is not None:
             extra["silenced"] = True

@@ -20,7 +20,7 @@ from ..anomaly import DetectorConfig, OnlineDetector
 from ..anomaly.episodes import EpisodeEvent
 from ..durations import format_clock
 from ..topology import Topology
-from .anomaly_inputs import Detrend, Inputs, shown
+from .anomaly_inputs import SHARES, Detrend, Inputs, shown
 from .loop import Sample
 
 __all__ = ["AnomalyBook", "AnomalyEpisode"]
@@ -172,7 +172,7 @@ class AnomalyBook:
 
 def _describe(metric: str, before: float, now: float, sigmas: float) -> str:
     before, now = shown(metric, before), shown(metric, now)
-    share = metric in ("error_rate", "cpu", "saturation", "disk", "hit_ratio")
+    share = metric in SHARES
     fmt = (lambda v: f"{v:.1%}") if share else (lambda v: f"{v:.3g}")
     return f"{metric} {fmt(before)} → {fmt(now)} ({sigmas:+.0f}σ)"
 

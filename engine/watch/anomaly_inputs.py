@@ -17,7 +17,7 @@ from ..metrics import M
 from ..topology import Kind, Topology
 from .loop import Sample
 
-__all__ = ["Detrend", "Inputs", "METRICS_OF"]
+__all__ = ["SHARES", "Detrend", "Inputs", "METRICS_OF", "shown"]
 
 DETREND_ROWS = 30  # half an hour of minutes (every fourth 15-second sample)
 
@@ -30,35 +30,30 @@ def _plain(column: int) -> Callable[[Sample, np.ndarray], np.ndarray]:
     return lambda s, nodes: s.row[column, nodes].astype(np.float64)
 
 
-def _p99(s: Sample, nodes: np.ndarray) -> np.ndarray:
-    counts = s.counts[nodes]
-    p99 = quantiles(counts, (0.99,))[0] * 1000
-    return np.log1p(np.where(counts.sum(axis=1) > 0, p99, 0.0))
-
-
 def _errors(s: Sample, nodes: np.ndarray) -> np.ndarray:
     requests = s.row[M.REQUESTS, nodes].astype(np.float64)
     return np.where(requests > 0, s.row[M.FAILED, nodes] / np.maximum(requests, 1e-12), 0.0)
 
 
+#: how each metric is read from a sample (p99s: a batch of samples at once, ``fill_p99``)
 READERS: dict[str, Callable[[Sample, np.ndarray], np.ndarray]] = {
-    "rps": _log(M.RPS), "error_rate": _errors, "p99_ms": _p99, "cpu": _plain(M.CPU),
-    "memory_mib": _log(M.MEMORY), "saturation": _plain(M.SATURATION),
-    "retry_rps": _log(M.RETRIES), "replication_lag_s": _log(M.REPLICATION_LAG),
+    "rps": _log(M.RPS), "error_rate": _errors, "cpu": _plain(M.CPU),
+    "memory_mib": _log(M.MEMORY), "replication_lag_s": _log(M.REPLICATION_LAG),
     "connections": _log(M.CONNECTIONS), "disk": _plain(M.DISK), "hit_ratio": _plain(M.HIT_RATIO),
-    "queue_lag_s": _log(M.QUEUE_LAG_S), "rejected_rps": _log(M.REJECTED),
+    "queue_lag_s": _log(M.QUEUE_LAG_S),
 }
 #: what the dashboards resolve, the smallest spread a metric is judged against (error rates
 #: to half a percent, shares to a percent, log-scaled figures to 1 %; lags to a second)
-RESOLUTION = {"error_rate": 0.005, "cpu": 0.01, "saturation": 0.01, "disk": 0.01,
+RESOLUTION = {"error_rate": 0.005, "cpu": 0.01, "disk": 0.01,
               "hit_ratio": 0.01, "replication_lag_s": np.log1p(1.0) / 2,
               "queue_lag_s": np.log1p(1.0) / 2}
 LOG_RESOLUTION = 0.01
 #: what a scaling event changes by itself: per-instance figures, and the queueing in latency
-PER_INSTANCE = frozenset({"cpu", "saturation", "memory_mib", "p99_ms"})
+PER_INSTANCE = frozenset({"cpu", "memory_mib", "p99_ms"})
 #: how each metric is shown back to a person (the log ones are undone)
-LOGGED = frozenset({"rps", "p99_ms", "memory_mib", "retry_rps", "replication_lag_s",
-                    "connections", "queue_lag_s", "rejected_rps"})
+LOGGED = frozenset({"rps", "p99_ms", "memory_mib", "replication_lag_s", "connections",
+                    "queue_lag_s"})
+SHARES = frozenset({"error_rate", "cpu", "disk", "hit_ratio"})  # shown as percentages
 
 METRICS_OF: dict[str, tuple[str, ...]] = {
     Kind.SERVICE: ("rps", "error_rate", "p99_ms", "cpu", "memory_mib"),
@@ -87,7 +82,7 @@ class Inputs:
         self._reads = []  # per metric: the nodes it is read on, and where they go in a row
         for metric in READERS:
             at = [i for i, (_, m) in enumerate(order) if m == metric]
-            if at and metric != "p99_ms":  # (percentiles: for a batch of samples at once)
+            if at:
                 self._reads.append((READERS[metric], np.array([order[i][0] for i in at]),
                                     np.array(at)))
         at = [i for i, (_, m) in enumerate(order) if m == "p99_ms"]

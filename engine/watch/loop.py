@@ -42,7 +42,6 @@ class Watch:
         self.metrics = metrics
         self.watchers: list[Callable[[Sample], None]] = []
         self.seen = 0  # samples of the 15-second tier already handed over
-        self.last: Sample | None = None
         self.batched: list[Callable[[], None]] = []  # run once after the samples of a call
 
     def add(self, watcher: Callable[[Sample], None]) -> None:
@@ -61,7 +60,6 @@ class Watch:
             sample = Sample(int(ring.times[slot]), ring.data[slot],
                             ring.hist[self.seen % ring.hist_length], ticks)
             self.seen += 1
-            self.last = sample
             for watcher in self.watchers:
                 watcher(sample)
         if handed:

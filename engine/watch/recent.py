@@ -86,6 +86,3 @@ class Recent:
         dx = x - x_mean
         slope = (dx[:, None] * (values - values.mean(axis=0))).sum(axis=0) / (dx @ dx)
         return values.mean(axis=0) + slope * (ahead_ms / 1000.0 - x_mean)
-
-    def requests(self, window_ms: int) -> np.ndarray:
-        return self.rows[self.slots(window_ms), M.REQUESTS].sum(axis=0) * self.ticks
