@@ -111,6 +111,10 @@ class OnlineDetector:
             raise ValueError("groups: one non-negative group number per metric")
         self.columns_of = [np.flatnonzero(group_of == g)
                            for g in range(int(group_of.max()) + 1 if columns else 1)]
+        # the columns ordered by group, and where each group starts, for per-group maxima
+        self._by_group = np.concatenate(self.columns_of).astype(np.int64)
+        self._group_starts = np.cumsum([0] + [len(c) for c in self.columns_of[:-1]])
+        self._whole_groups = all(len(c) for c in self.columns_of)
         self.features = TrailingFeatures(columns, cfg.short_window, cfg.long_window,
                                          cfg.spread_window, cfg.volatility_window)
         floors = np.full(RESIDUAL + 1, cfg.record_floor)
@@ -173,8 +177,10 @@ class OnlineDetector:
         self._trim()
 
         events: list[EpisodeEvent] = []
+        candidates = (batch.group_scores >= self.config.on).any(axis=0)
         for group, tracker in enumerate(self.trackers):
-            events += self._track(group, tracker, first, times, values, cube, batch)
+            if tracker.current is not None or candidates[group]:  # else nothing to step
+                events += self._track(group, tracker, first, times, values, cube, batch)
         events.sort(key=lambda e: (e.episode.start if e.kind == "start" else e.episode.end or 0.0,
                                    e.episode.group))
         if self.config.forget_episodes:
@@ -262,7 +268,7 @@ class OnlineDetector:
                 self._take_snapshot(start)
                 self.epoch = epoch
             novelty = self.baseline.novelty(cube[a:b]).max(axis=2)  # per row and column
-            peak = np.stack([novelty[:, c].max(axis=1) for c in self.columns_of], axis=1)
+            peak = self._group_max(novelty)
             batch.group_scores[a:b] = peak / (peak + cfg.novelty_half)
             batch.scores[a:b] = batch.group_scores[a:b].max(axis=1)
             batch.novelty[a:b] = novelty
@@ -273,6 +279,13 @@ class OnlineDetector:
                                            base.median[:, 0])
             batch.sigma[a:b] = base.sigma[:, 0]
         self._append(clock[a:b], cube[a:b])
+
+    def _group_max(self, novelty: np.ndarray) -> np.ndarray:
+        """Per row, each group's largest column novelty (rows × groups)."""
+        if not self._whole_groups:  # a group without columns scores 0
+            return np.stack([novelty[:, c].max(axis=1, initial=0.0) for c in self.columns_of],
+                            axis=1)
+        return np.maximum.reduceat(novelty[:, self._by_group], self._group_starts, axis=1)
 
     def _residual(self, clock: np.ndarray, cube: np.ndarray) -> None:
         """The batch's seasonal residual: short mean minus the same time on previous days."""

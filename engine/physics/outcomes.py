@@ -59,17 +59,22 @@ def step(world: World, tick: Tick, b: Batch) -> None:
     fail_p = np.clip(1.0 - (1.0 - dist.pool_fail) * (1.0 - extra[:, pool_node]), 0.0, 1.0)
     failed = tick.streams("pool-fail").binomial(pool_n.astype(np.int64), fail_p)
     b.failed = b.rejected + group_add(failed, pool_node, N)
-    cell_pool, cell_pmf, cell_slot, cell_mean = _cells(world, tick)
+    cell_pool, cell_pmf, cell_slot, cell_mean, cell_node, cell_col = _cells(world, tick)
     counts = tick.streams("latency").poisson(pool_n[:, cell_pool] * cell_pmf)
     sums = counts * cell_mean
     K = b.k
-    slot = ((np.arange(K) * (N * B))[:, None] + cell_slot).ravel()  # one index, two sums
-    latency = np.empty((K, N, 2 * B))
-    latency[:, :, :B] = np.bincount(slot, counts.ravel(), K * N * B).reshape(K, N, B)
-    latency[:, :, B:] = np.bincount(slot, sums.ravel(), K * N * B).reshape(K, N, B)
+    latency = np.zeros((K, N, 2 * B))
+    if cell_col is not None:  # one pool per node: every cell has a slot of its own
+        flat = latency.reshape(K, N * 2 * B)
+        flat[:, cell_col] = counts
+        flat[:, cell_col + B] = sums
+    else:
+        slot = ((np.arange(K) * (N * B))[:, None] + cell_slot).ravel()  # one index, two sums
+        latency[:, :, :B] = np.bincount(slot, counts.ravel(), K * N * B).reshape(K, N, B)
+        latency[:, :, B:] = np.bincount(slot, sums.ravel(), K * N * B).reshape(K, N, B)
     b.latency = latency
-    b.extra["served"] = latency[:, :, :B].sum(axis=2)
-    b.extra["latency_sum"] = latency[:, :, B:].sum(axis=2)
+    b.extra["served"] = group_add(counts, cell_node, N)
+    b.extra["latency_sum"] = group_add(sums, cell_node, N)
     b.commit(lambda: _per_version(world, routing.pool_version, pool_n.sum(axis=0),
                                   failed.sum(axis=0), counts.sum(axis=0), sums.sum(axis=0),
                                   cell_pool, cell_slot % B))
@@ -77,8 +82,9 @@ def step(world: World, tick: Tick, b: Batch) -> None:
 
 def _cells(world: World, tick: Tick) -> tuple[np.ndarray, ...]:
     """The (pool, bucket) cells where a pool's latency can fall: each cell's pool, its share
-    of the pool's requests, its slot in the per-node histograms (node·B + bucket) and the
-    mean latency of the requests that fall in it."""
+    of the pool's requests, its slot in the per-node histograms (node·B + bucket), the mean
+    latency of the requests that fall in it, its node, and — when no two cells share a slot —
+    its column in a tick's flattened node × (counts, sums) histogram (node·2B + bucket)."""
     dist = world.dist
     assert dist is not None
     if tick.cells is not None and tick.cells[0] is dist:
@@ -88,7 +94,10 @@ def _cells(world: World, tick: Tick) -> tuple[np.ndarray, ...]:
     pool, bucket = np.nonzero(mass > _NEGLIGIBLE)
     cell_mass = mass[pool, bucket]
     mean = dist.pool_pmf[pool, B + bucket] / cell_mass
-    cells = (pool, cell_mass, routing.pool_node[pool] * B + bucket, mean)
+    node = routing.pool_node[pool]
+    slot = node * B + bucket
+    column = node * (2 * B) + bucket if len(np.unique(slot)) == len(slot) else None
+    cells = (pool, cell_mass, slot, mean, node, column)
     tick.cells = (dist, cells)
     return cells
 
