@@ -7,7 +7,7 @@ The parse context follows the live world (current replica counts, speed).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from engine import Simulation
 from engine.commands import Command, Help, Plan, Reply
@@ -40,11 +40,23 @@ class ChatSession:
         self.sim = sim
         self.context = context or ParseContext.for_scenario(sim.spec)
         self.dry_run = dry_run  # commands that change something are only planned
+        self.env: str | None = None  # the environment on screen: where unplaced commands act
 
     def understand(self, text: str) -> Command | ParseError:
-        """Parse against the live world without running anything."""
+        """Parse against the live world without running anything. A command that names no
+        environment acts on the one on screen (``env``), production when none is set."""
         self._sync()
-        return parse(text, self.context)
+        result = parse(text, self.context)
+        return result if isinstance(result, ParseError) else self._placed(result)
+
+    def _placed(self, command: Command) -> Command:
+        if self.env is None:
+            return command
+        if isinstance(command, Plan):
+            return Plan(self._placed(command.command))
+        if any(f.name == "env" for f in fields(command)) and getattr(command, "env") is None:
+            return replace(command, env=self.env)
+        return command
 
     def submit(self, text: str) -> Outcome:
         result = self.understand(text)

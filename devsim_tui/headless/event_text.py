@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine import Event, format_clock
+from engine.wording import counted
 
 __all__ = ["format_event"]
 
@@ -16,7 +17,7 @@ def _where(d: dict[str, Any]) -> str:
 
 
 _FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "scale": lambda d: f"{d['service']}{_where(d)} {d['from']} → {d['to']} instances — "
+    "scale": lambda d: f"{d['service']}{_where(d)} {d['from']} → {counted(d['to'], 'instance')} — "
                        f"{d.get('reason', '')}",
     "instance.crashed": lambda d: f"{d['instance']}{_where(d)} crashed: {d.get('reason', '')}; "
                                   f"restart in {d.get('restart_in_s', 0):g}s",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from engine.wording import counted
+
 __all__ = ["configure", "execute"]
 
 
@@ -26,6 +28,6 @@ def execute(args: argparse.Namespace) -> int:
     width = max(len(r["name"]) for r in rows) if rows else 0
     for r in rows:
         envs = "/".join(r["environments"])
-        print(f"{r['name']:<{width}}  {r['title']}  [{r['services']} services, "
-              f"{r['databases']} databases; {envs}]")
+        print(f"{r['name']:<{width}}  {r['title']}  [{counted(r['services'], 'service')}, "
+              f"{counted(r['databases'], 'database')}; {envs}]")
     return 0

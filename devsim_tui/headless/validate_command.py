@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from engine.wording import counted
+
 __all__ = ["configure", "execute"]
 
 
@@ -33,13 +35,13 @@ def execute(args: argparse.Namespace) -> int:
         commands = sum(1 for s in script.steps if s.text)
         from engine import format_clock
 
-        print(f"{args.file}: ok — script of {commands} commands over "
+        print(f"{args.file}: ok — script of {counted(commands, 'command')} over "
               f"{format_clock(script.end_ms)} for scenario {args.scenario!r}")
         return 0
     spec = load_scenario(args.file)
-    print(f"{args.file}: ok — scenario {spec.name!r}: {len(spec.services)} services, "
-          f"{len(spec.databases)} databases, {len(spec.caches)} caches, {len(spec.queues)} "
-          f"queues, environments {', '.join(spec.environments)}")
+    print(f"{args.file}: ok — scenario {spec.name!r}: {counted(len(spec.services), 'service')}, "
+          f"{counted(len(spec.databases), 'database')}, {counted(len(spec.caches), 'cache')}, "
+          f"{counted(len(spec.queues), 'queue')}, environments {', '.join(spec.environments)}")
     return 0
 
 

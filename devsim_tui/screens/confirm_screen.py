@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from engine import Simulation
 from engine.actions.plan import blast_radius
@@ -45,41 +46,56 @@ def blast_of(sim: Simulation, command: Command) -> tuple[int, int, bool] | None:
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    """Asked after the command was understood and validated: what was typed, what was assumed,
+    the change in the estate's own terms (versions, steps, instances) and its blast radius,
+    each on its own line with a hanging indent; ``y`` goes ahead, ``n`` or Esc cancels."""
+
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("y", "answer(True)", "Go ahead", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "Cancel", id="confirm.no", key_display="n/esc"),
     ]
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 70; max-width: 95%; height: auto; padding: 1 2;
-                               border: thick $warning; background: $surface; }
+    ConfirmScreen > Vertical { width: 84; max-width: 96%; height: auto; max-height: 90%;
+                               padding: 1 2; border: thick $warning; background: $surface;
+                               overflow-y: auto; }
     ConfirmScreen .question { margin-top: 1; text-style: bold; }
     """
 
     def __init__(self, text: str, command: Command, changes: str,
-                 notes: tuple[str, ...] = ()) -> None:
+                 notes: tuple[str, ...] = (), env: str = "production") -> None:
         super().__init__()
         self.text = text
         self.command = command
         self.changes = changes  # what it would change, in the estate's terms
         self.notes = notes  # what the parser assumed or corrected
+        self.env = env
 
     def compose(self) -> ComposeResult:
-        args = "  ".join(f"{k}={v}" for k, v in self.command.args().items())
-        body = Text()
-        body.append("This changes production.\n\n", style="bold")
-        body.append("you typed   ", style="dim")
-        body.append(f"{self.text}\n")
-        body.append("it means    ", style="dim")
-        body.append(f"{self.command.intent}  {args}\n", style="bold")
-        if self.notes:
-            body.append("assumed     ", style="dim")
-            body.append(f"{'; '.join(self.notes)}\n", style="bold yellow")
-        body.append("what changes ", style="dim")
-        body.append(self.changes)
         with Vertical():
-            yield Static(body)
-            yield Static("Go ahead? — [b]y[/b] = yes · [b]n[/b] = no", classes="question")
+            yield Static(Text(f"This changes {self.env}.", style="bold"))
+            yield Static(self._details())
+            yield Static("Go ahead?  [b]y[/b] yes · [b]n[/b] or [b]Esc[/b] no",
+                         classes="question")
+        yield Footer()
+
+    def _details(self) -> Table:
+        grid = Table.grid(padding=(0, 2, 0, 0))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
+        grid.add_row("", "")
+        grid.add_row("you typed", self.text)
+        if self.notes:
+            grid.add_row("assumed", Text("; ".join(self.notes), style="bold yellow"))
+        first, *rest = [part.strip() for part in self.changes.split("; ") if part.strip()]
+        grid.add_row("what changes", Text(first, style="bold"))
+        for part in rest:
+            label, sep, value = part.partition(": ")
+            if sep and len(label) <= 28:
+                grid.add_row(label, value)
+            else:
+                grid.add_row("", part)
+        return grid
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..commands import Ack, Alerts, Reply, Silence
+from ..wording import counted
 from ..durations import format_clock, format_duration
 from ..watch.alert_model import Alert
 from .registry import handles
@@ -43,7 +44,7 @@ def group_alerts(alerts: Sequence[A]) -> list[tuple[str, list[A]]]:
 def alerts(sim: Simulation, cmd: Alerts) -> Reply:
     book = sim.alerts
     if not book.evaluated:
-        return Reply(True, f"no rule evaluated yet: {len(book.rules)} rules start at the "
+        return Reply(True, f"no rule evaluated yet: {counted(len(book.rules), 'rule')} start at the "
                            "first 30-second evaluation", {"alerts": []})
     live = sorted(book.live.values(), key=lambda a: a.id)
     if cmd.state == "all":
@@ -55,8 +56,8 @@ def alerts(sim: Simulation, cmd: Alerts) -> Reply:
     data = {"alerts": [_as_dict(a, sim) for a in chosen]}
     if not chosen:
         what = "firing" if cmd.state in (None, "firing") else cmd.state
-        return Reply(True, f"no alerts {what} — {len(book.rules)} rules watch "
-                           f"{book.watched} components", data)
+        return Reply(True, f"no alerts {what} — {counted(len(book.rules), 'rule')} watch "
+                           f"{counted(book.watched, 'component')}", data)
     lines = []
     for alert in chosen[:SHOWN]:
         lines.append(alert_line(alert, sim.now))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..commands import Autoscale, Reply, Restart, Scale
+from ..wording import counted
 from ..durations import format_duration
 from ..instances import State
 from ..topology import Kind, NodeInfo
@@ -28,7 +29,7 @@ def scale(sim: Simulation, cmd: Scale) -> Reply:
     world = sim.world
     before = int(world.inst.counts[info.index])
     if cmd.replicas == before:
-        return Reply(True, f"{cmd.service} already runs {before} instances; nothing to do",
+        return Reply(True, f"{cmd.service} already runs {counted(before, 'instance')}; nothing to do",
                      {"service": cmd.service, "from": before, "to": before})
     note = ""
     if sim.autoscaler.enabled.get(info.index):
@@ -83,7 +84,7 @@ def _rolling_restart(sim: Simulation, info: NodeInfo, names: list[str]) -> Reply
     for i, name in enumerate(names):
         sim.schedule(sim.now + i * gap, lambda n=name: restart_one(n))
     total = format_duration(gap * len(names))
-    return Reply(True, f"rolling restart of {info.name}: {len(names)} instances, one at a time, "
+    return Reply(True, f"rolling restart of {info.name}: {counted(len(names), 'instance')}, one at a time, "
                        f"about {total} in all", {"service": info.name, "instances": names})
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..commands import Reply, Status
+from ..wording import counted, plural
 from ..deploy.analysis import pool_readings
 from ..durations import format_clock
 from ..instances import State
@@ -73,7 +74,7 @@ def status(sim: Simulation, cmd: Status) -> Reply:
     unhealthy = {k: v for k, v in rows.items() if v["health"] != Health.OK}
     entry = sum(float(recent["rps"][n.index]) for n in topo.nodes
                 if n.env == env and topo.entry_share[n.index] > 0)
-    head = f"{env} at {format_clock(sim.now)}: {len(rows)} components, {entry:.0f} rps in"
+    head = f"{env} at {format_clock(sim.now)}: {counted(len(rows), 'component')}, {entry:.0f} rps in"
     if not unhealthy:
         message = f"{head}; all healthy"
         return Reply(True, message + _alerting(sim, env), {"env": env, "components": rows})
@@ -144,7 +145,7 @@ def _rollout(sim: Simulation, node: int) -> str:
                                    (rollout.from_version, old, readings[1], start[1])):
         err, (_, p99) = pool_figures(*now, *then)
         share = (now[0] - then[0]) / total
-        parts.append(f"{label}: {len(pool)} instances, {share:.0%} of traffic, errors "
+        parts.append(f"{label}: {counted(len(pool), 'instance')}, {share:.0%} of traffic, errors "
                      f"{err:.2%}, p99 {p99 * 1000:.0f} ms")
     return f" · rolling out ({rollout.strategy}, {rollout.step_label}) — " + "; ".join(parts)
 
@@ -176,5 +177,5 @@ def _zone_status(sim: Simulation, zone: str, env: str) -> Reply:
     rows = [r for r in np.flatnonzero(inst.zone == z).tolist()
             if topo.nodes[int(inst.node[r])].env == env]
     ready = sum(1 for r in rows if inst.state[r] == State.READY)
-    return Reply(True, f"{zone}: {ready}/{len(rows)} instances ready in {env}",
+    return Reply(True, f"{zone}: {ready}/{len(rows)} {plural('instance', len(rows))} ready in {env}",
                  {"zone": zone, "ready": ready, "instances": len(rows)})

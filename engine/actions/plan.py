@@ -15,7 +15,10 @@ from ..commands import (
     Autoscale, Command, Deploy, Explain, Failover, InjectFault, Plan, Reply, Restart, Rollback,
     Scale,
 )
+from ..wording import counted
 from ..chaos.controller import DEFAULT_DURATION_S
+from ..chaos.kinds import BEHAVIOURS
+from ..durations import format_duration
 from .budget_risk import budget_at_risk
 from .checks import check
 from .registry import HANDLERS, handles
@@ -111,7 +114,7 @@ def _scale(sim: Simulation, cmd: Scale) -> str:
     risk = "" if cmd.replicas else "; " + budget_at_risk(
         sim, [info.index, *sorted(sim.world.topo.reachable(info.index, upstream=True))], 1.0,
         None)
-    return f"scale {cmd.service} in {info.env} {now} → {cmd.replicas} instances{off}{risk}"
+    return f"scale {cmd.service} in {info.env} {now} → {counted(cmd.replicas, 'instance')}{off}{risk}"
 
 
 @previews(Restart)
@@ -119,8 +122,10 @@ def _restart(sim: Simulation, cmd: Restart) -> str:
     if cmd.instance:
         return f"restart {cmd.instance}"
     info = find_node(sim, cmd.service, cmd.env)
-    count = "" if isinstance(info, Reply) else f"'s {int(sim.world.inst.counts[info.index])}"
-    return f"restart {cmd.service}{count} instances one at a time"
+    if isinstance(info, Reply):
+        return f"restart {cmd.service}'s instances one at a time"
+    n = int(sim.world.inst.counts[info.index])
+    return f"restart {cmd.service}'s {counted(n, 'instance')} one at a time"
 
 
 @previews(Failover)
@@ -149,13 +154,19 @@ def _autoscale(sim: Simulation, cmd: Autoscale) -> str:
 @previews(InjectFault)
 def _chaos(sim: Simulation, cmd: InjectFault) -> str:
     extra = ", ".join(f"{k} {v}" for k, v in cmd.args().items()
-                      if k not in ("fault", "target", "env"))
+                      if k not in ("fault", "target", "env", "duration"))
+    behaviour = BEHAVIOURS.get(cmd.fault)
+    lasting = ""
+    if behaviour is not None and not behaviour.one_shot:
+        seconds = cmd.duration if cmd.duration is not None else DEFAULT_DURATION_S
+        lasting = f" for {format_duration(seconds * 1000)}" + (
+            ", the default" if cmd.duration is None else "")
     hit, total, callers = blast_radius(sim, cmd)
-    reach = f"; blast radius: {hit} of {total} instances" if total else ""
+    reach = f"; blast radius: {hit} of {counted(total, 'instance')}" if total else ""
     feel = f"; callers that will feel it: {', '.join(callers)}" if callers else ""
     risk = _fault_risk(sim, cmd, hit, total)
     return f"inject {cmd.fault} into {cmd.target}" + (f" ({extra})" if extra else "") + \
-        reach + feel + (f"; {risk}" if risk else "")
+        lasting + reach + feel + (f"; {risk}" if risk else "")
 
 
 _SHARED_FAULTS = ("error-injection", "packet-loss")  # their percent is the share of requests

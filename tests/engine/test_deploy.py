@@ -221,7 +221,7 @@ def test_status_shows_the_new_and_stable_pools_apart() -> None:
     message = sim.apply(Status("checkout")).message
     assert "rolling out (canary, 10% canary)" in message
     # what each pool was seen doing over the last minute (a small canary is noisy)
-    assert re.search(r"2\.4\.0: 1 instances, \d+% of traffic, errors [\d.]+%", message)
+    assert re.search(r"2\.4\.0: 1 instance, \d+% of traffic, errors [\d.]+%", message)
     assert re.search(r"2\.3\.1: 2 instances, \d+% of traffic, errors [\d.]+%", message)
 
 
