@@ -79,22 +79,32 @@ class ConfirmScreen(ModalScreen[bool]):
                          classes="question")
         yield Footer()
 
+    @property
+    def lines(self) -> list[tuple[str, str]]:
+        """(label, text) lines of the details, as shown."""
+        out = [("you typed", self.text)]
+        if self.notes:
+            out.append(("assumed", "; ".join(self.notes)))
+        first, *rest = [part.strip() for part in self.changes.split("; ") if part.strip()]
+        out.append(("what changes", first))
+        for part in rest:
+            label, sep, value = part.partition(": ")
+            out.append((label, value) if sep and len(label) <= 28 else ("", part))
+        return out
+
+    @property
+    def plain(self) -> str:
+        """The details as plain text (label, then text), one line each."""
+        return "\n".join(f"{label} {text}".strip() for label, text in self.lines)
+
     def _details(self) -> Table:
         grid = Table.grid(padding=(0, 2, 0, 0))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column(overflow="fold")
         grid.add_row("", "")
-        grid.add_row("you typed", self.text)
-        if self.notes:
-            grid.add_row("assumed", Text("; ".join(self.notes), style="bold yellow"))
-        first, *rest = [part.strip() for part in self.changes.split("; ") if part.strip()]
-        grid.add_row("what changes", Text(first, style="bold"))
-        for part in rest:
-            label, sep, value = part.partition(": ")
-            if sep and len(label) <= 28:
-                grid.add_row(label, value)
-            else:
-                grid.add_row("", part)
+        for label, text in self.lines:
+            style = {"assumed": "bold yellow", "what changes": "bold"}.get(label, "")
+            grid.add_row(label, Text(text, style=style))
         return grid
 
     def action_answer(self, yes: bool) -> None:

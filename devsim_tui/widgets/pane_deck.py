@@ -1,14 +1,15 @@
-"""The four panes, laid out for the space there is.
+"""The four panes, laid out for the space there is, each as tall as its rows.
 
-Wide (≥ 100×30): services tall on the left, databases, alerts and deployments stacked on the
-right. Narrow: a tab strip and one pane at a time, so 80×24 stays readable. ``Tab`` moves to the
-next pane in either layout.
+Wide (≥ 100×30): services over databases on the left, alerts over deployments on the right.
+Narrow: a tab strip and one pane at a time, so 80×24 stays readable. Either way a pane is only
+as tall as its rows need, the deck only as tall as its taller column, and the chat below takes
+the rest of the screen (``z`` gives it the whole screen). ``Tab`` moves to the next pane.
 """
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Container
+from textual.containers import Container, Vertical
 from textual.widgets import Tab, Tabs
 
 from engine import Snapshot
@@ -18,48 +19,108 @@ from .panes import AlertsPane, DatabasesPane, DeploymentsPane, Pane, ServicesPan
 __all__ = ["PaneDeck"]
 
 NARROW_WIDTH, NARROW_HEIGHT = 100, 30
+CHROME = 5  # rows the header, the command bar and the footer take
+CHAT_MIN = 7  # the chat keeps at least this many rows (five lines of text)
+PANE_MIN = 4  # a pane shows at least its title, its header and one row
+TABS = 2  # the tab strip's rows
+
+
+def need(pane: Pane) -> int:
+    """Rows a pane needs to show every row: its rows, the header line and the border."""
+    return max(len(pane.table.rows), 1) + 3
 
 
 class PaneDeck(Container):
     DEFAULT_CSS = """
-    PaneDeck { height: 1fr; }
+    PaneDeck { height: 20; }
     PaneDeck > Tabs { display: none; }
     PaneDeck.-narrow > Tabs { display: block; }
-    PaneDeck #panes { layout: grid; grid-size: 2 3; grid-columns: 3fr 2fr;
-                      grid-rows: 2fr 1fr 1fr; height: 1fr; }
-    PaneDeck #services { row-span: 3; }
+    PaneDeck #panes { layout: horizontal; height: 1fr; }
+    PaneDeck .column { height: 1fr; }
+    PaneDeck #left { width: 3fr; }
+    PaneDeck #right { width: 2fr; }
+    PaneDeck .column > Pane { height: 1fr; }
     PaneDeck.-narrow #panes { layout: vertical; }
-    PaneDeck.-narrow #panes > Pane { display: none; }
-    PaneDeck.-narrow #panes > Pane.-active { display: block; }
+    PaneDeck.-narrow .column { width: 100%; display: none; }
+    PaneDeck.-narrow .column.-holds-active { display: block; }
+    PaneDeck.-narrow .column > Pane { display: none; }
+    PaneDeck.-narrow .column > Pane.-active { display: block; height: 1fr; }
     """
 
     def __init__(self) -> None:
         super().__init__(id="deck")
-        self.panes: list[Pane] = [ServicesPane(id="services"), DatabasesPane(id="databases"),
-                                  AlertsPane(id="alerts"), DeploymentsPane(id="deployments")]
-        self.panes[0].add_class("-active")
+        self.services, self.databases = ServicesPane(id="services"), DatabasesPane(id="databases")
+        self.alerts, self.deployments = AlertsPane(id="alerts"), DeploymentsPane(id="deployments")
+        self.panes: list[Pane] = [self.services, self.databases, self.alerts, self.deployments]
+        self.columns = (Vertical(self.services, self.databases, id="left", classes="column"),
+                        Vertical(self.alerts, self.deployments, id="right", classes="column"))
+        self.screen_size = (120, 40)
+        self._heights: dict[str, object] = {}
+        self.activate_class(self.services)
 
     def compose(self) -> ComposeResult:
         yield Tabs(*(Tab(p.TITLE, id=f"tab-{p.id}") for p in self.panes))
         with Container(id="panes"):
-            yield from self.panes
+            yield from self.columns
 
+    # -- sizing ------------------------------------------------------------------------------
     def fit(self, width: int, height: int) -> None:
+        """Lay out for a screen of this size (called on mount and on every resize)."""
+        self.screen_size = (width, height)
         self.set_class(width < NARROW_WIDTH or height < NARROW_HEIGHT, "-narrow")
+        self.size_to_rows()
 
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    def room(self) -> int:
+        """The most rows the deck may take, leaving the chat its minimum."""
+        return max(PANE_MIN + (TABS if self.narrow else 0),
+                   self.screen_size[1] - CHROME - CHAT_MIN)
+
+    def size_to_rows(self) -> None:
+        """Give each pane the rows it needs, within the room there is."""
+        room = self.room()
+        if self.narrow:
+            self._set(self, min(need(self.active) + TABS, room))
+            return
+        services, databases = need(self.services), need(self.databases)
+        alerts, deployments = need(self.alerts), need(self.deployments)
+        deck = max(min(max(services + databases, alerts + deployments), room), 2 * PANE_MIN)
+        self._set(self, deck)
+        # the upper pane of each column takes what it needs, leaving the lower one at least a
+        # few rows; the lower one takes the rest
+        self._set(self.services, max(PANE_MIN, min(services, deck - min(databases, 6))))
+        self._set(self.alerts, max(PANE_MIN, min(alerts, deck - min(deployments, 5))))
+
+    def _set(self, widget: Pane | PaneDeck, height: int) -> None:
+        if self._heights.get(widget.id or "") != height:  # (a layout pass only on change)
+            self._heights[widget.id or ""] = height
+            widget.styles.height = height
+
+    # -- content -----------------------------------------------------------------------------
     def show(self, snapshot: Snapshot, env: str, trends: dict[str, tuple[float, ...]]) -> None:
         for pane in self.panes:
             pane.show(snapshot, env, trends)
+        self.size_to_rows()
 
     @property
     def active(self) -> Pane:
         return next(p for p in self.panes if p.has_class("-active"))
 
-    def activate(self, pane: Pane) -> None:
+    def activate_class(self, pane: Pane) -> None:
         for p in self.panes:
             p.set_class(p is pane, "-active")
+        holder = self.columns[0] if pane in (self.services, self.databases) else self.columns[1]
+        for column in self.columns:
+            column.set_class(column is holder, "-holds-active")
+
+    def activate(self, pane: Pane) -> None:
+        self.activate_class(pane)
         self.query_one(Tabs).active = f"tab-{pane.id}"
         pane.table.focus()
+        self.size_to_rows()
 
     def next_pane(self) -> None:
         """Focus the next pane (showing it, in the narrow layout)."""
@@ -69,5 +130,7 @@ class PaneDeck(Container):
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         pane_id = (event.tab.id or "").removeprefix("tab-")
-        for p in self.panes:
-            p.set_class(p.id == pane_id, "-active")
+        pane = next((p for p in self.panes if p.id == pane_id), None)
+        if pane is not None:
+            self.activate_class(pane)
+            self.size_to_rows()
