@@ -18,7 +18,7 @@ from engine.actions.plan import preview
 from .bridge import EngineBridge
 from .chatops import ParseError
 from .chatops.session import ChatSession
-from .config import Config
+from .config import Config, theme_problem
 from .headless.event_text import format_event
 from .messages import EventsPosted, SnapshotReady
 from .palette import RegistryCommands
@@ -85,8 +85,8 @@ class DevsimApp(App[None]):
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         else:
-            chat.note(f"unknown theme {self.config.theme!r} in {self.config.path}; themes: "
-                      f"{', '.join(sorted(self.available_themes))}")
+            chat.note(f"{self.config.path or 'settings'}: theme: "
+                      f"{theme_problem(self.config.theme, self.available_themes)}")
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         self.query_one(PaneDeck).fit(self.size.width, self.size.height)
