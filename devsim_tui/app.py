@@ -17,6 +17,7 @@ from engine.actions.plan import preview
 
 from .bridge import EngineBridge
 from .chatops import ParseError
+from .chatops.completion import SimulationVersions
 from .chatops.session import ChatSession
 from .config import Config, theme_problem
 from .headless.event_text import format_event
@@ -25,6 +26,7 @@ from .palette import RegistryCommands
 from .screens.confirm_screen import ConfirmScreen, blast_of, needs_confirmation
 from .screens.detail_screen import DetailScreen
 from .screens.help_screen import HelpScreen
+from .screens.paste_screen import PasteScreen, script_commands, script_stopped
 from .widgets.chat_log import ChatLog
 from .widgets.command_bar import CommandBar
 from .widgets.header_bar import HeaderBar
@@ -77,7 +79,7 @@ class DevsimApp(App[None]):
         yield HeaderBar(id="header")
         yield PaneDeck()
         yield ChatLog()
-        yield CommandBar(self.session.context.names)
+        yield CommandBar(self.session.context.names, SimulationVersions(self.sim))
         yield Footer()
 
     def on_mount(self) -> None:
@@ -138,28 +140,43 @@ class DevsimApp(App[None]):
             self.run_command(text)
 
     @work(exclusive=False)
-    async def run_command(self, text: str) -> None:
+    async def run_command(self, text: str) -> bool:
         chat = self.query_one(ChatLog)
         chat.said(self.sim.now, text)
         result = self.session.understand(text)
         notes = tuple(self.session.context.notes)
         if isinstance(result, ParseError):
             chat.replied(False, self.session.reject(text, result).reply.message)
-            return
+            return False
         problem = check(self.sim, result)
         if problem is not None:  # refused before any confirmation it could not honour
             self.sim.record_command(text, result.intent, Reply(False, problem))
             chat.replied(False, problem)
-            return
+            return False
         if needs_confirmation(result, self.env, self.sim.spec.primary_environment,
                               blast_of(self.sim, result)):
             changes = preview(self.sim, result)
             if not await self.push_screen_wait(ConfirmScreen(text, result, changes, notes)):
                 chat.replied(False, "cancelled; nothing changed")
-                return
+                return False
         outcome = self.session.run(text, result, notes)
         chat.replied(outcome.ok, outcome.reply.message)
         self.bridge.publish()
+        return outcome.ok
+
+    @on(CommandBar.Pasted)
+    @work(exclusive=False)
+    async def run_pasted(self, message: CommandBar.Pasted) -> None:
+        """Several lines pasted: all shown, one confirmation, then each command run in order
+        as if typed; the first refused or cancelled stops the rest (see ``paste_screen``)."""
+        if not await self.push_screen_wait(PasteScreen(message.lines)):
+            self.query_one(ChatLog).replied(False, "pasted script cancelled; nothing run")
+            return
+        commands = script_commands(message.lines)
+        for done, (number, line) in enumerate(commands, 1):
+            if not await self.run_command(line).wait():
+                self.query_one(ChatLog).note(script_stopped(number, commands[done:]))
+                return
 
     def fill_command(self, text: str) -> None:
         bar = self.query_one(CommandBar)

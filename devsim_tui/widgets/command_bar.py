@@ -1,33 +1,52 @@
 """The command bar: the language's entry point, with history, Tab completion and suggestions.
 
-↑/↓ walk the history (the line being typed is kept), Tab completes the word being typed from
-the registry and the scenario's names (again to cycle), and the faint inline suggestion —
-accepted with → — completes a whole command.
+↑/↓ walk the history (the line being typed is kept). Tab completes the word being typed with
+what its slot takes ("deploy checkout " → checkout's versions, "fail over " → databases,
+"scale checkout to " → nothing) and adds the space after it, so the next Tab completes the
+next word; Tab again at once cycles through the other candidates. The faint inline
+suggestion — accepted with → — completes a whole command. Pasting several lines posts
+``CommandBar.Pasted`` (the console shows them and runs them as a script after one
+confirmation) instead of keeping the first line and dropping the rest.
 """
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
+from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input
 
-from ..chatops.completion import complete
+from ..chatops.completion import Versions, complete
 from ..chatops.names import NameIndex
 
-__all__ = ["CommandBar"]
+__all__ = ["CommandBar", "completions"]
+
+
+def completions(value: str, names: NameIndex, versions: Versions | None = None,
+                limit: int = 12) -> list[str]:
+    """The whole bar after Tab, for each candidate: the word completed and a space after it
+    ("sca" → "scale "; "deploy checkout " → "deploy checkout 2.4.0 ")."""
+    head, _, _ = value.rpartition(" ")
+    out = []
+    for word in complete(value, names, limit, versions):
+        whole = word if not head.strip() else f"{head} {word}"
+        out.append(f"{whole} ")
+    return list(dict.fromkeys(out))
 
 
 class CommandSuggester(Suggester):
     """Suggests the rest of a command from the registry's examples and the scenario's names."""
 
-    def __init__(self, names: NameIndex) -> None:
-        super().__init__(use_cache=True, case_sensitive=False)
+    def __init__(self, names: NameIndex, versions: Versions | None = None) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)  # versions change as it runs
         self.names = names
+        self.versions = versions
 
     async def get_suggestion(self, value: str) -> str | None:
         if not value.strip():
             return None
-        options = complete(value, self.names, limit=1)
+        options = complete(value, self.names, 1, self.versions)
         if not options:
             return None
         head, _, _ = value.rpartition(" ")
@@ -48,11 +67,20 @@ class CommandBar(Input):
     CommandBar { border: round $primary; height: 3; }
     """
 
-    def __init__(self, names: NameIndex) -> None:
+    class Pasted(Message):
+        """Several lines were pasted: ``lines`` as pasted (blank ones inside kept, the
+        surrounding blank ones dropped), for the console to show and run as a script."""
+
+        def __init__(self, lines: list[str]) -> None:
+            super().__init__()
+            self.lines = lines
+
+    def __init__(self, names: NameIndex, versions: Versions | None = None) -> None:
         super().__init__(placeholder="Type a command — e.g. deploy checkout 2.5.0 as a canary · "
                                      "F1 help · Ctrl+P palette", id="bar",
-                         suggester=CommandSuggester(names))
+                         suggester=CommandSuggester(names, versions))
         self.names = names
+        self.versions = versions
         self.history: list[str] = []
         self._browse = 0
         self._draft = ""
@@ -76,13 +104,12 @@ class CommandBar(Input):
         self.cursor_position = len(self.value)
 
     def action_complete(self) -> None:
-        if self._cycle and self.value in self._cycle:
+        """Complete the word being typed; straight after a completion, the next candidate
+        (or, when there was only one, the next word)."""
+        if len(self._cycle) > 1 and self.value == self._cycle[self._cycle_at]:
             self._cycle_at = (self._cycle_at + 1) % len(self._cycle)
         else:
-            head, _, _ = self.value.rpartition(" ")
-            words = complete(self.value, self.names)
-            self._cycle = [f"{head} {w}".strip() if not w.startswith(self.value) else w
-                           for w in words]
+            self._cycle = completions(self.value, self.names, self.versions)
             self._cycle_at = 0
         if self._cycle:
             self.value = self._cycle[self._cycle_at]
@@ -90,3 +117,17 @@ class CommandBar(Input):
 
     def action_leave(self) -> None:
         self.screen.focus_next()
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """One line is typed in as Input does; several become a script (``Pasted``)."""
+        lines = event.text.splitlines()
+        while lines and not lines[-1].strip():
+            lines.pop()
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        if len(lines) <= 1:
+            event.text = lines[0] if lines else ""  # Input's own handler inserts it
+            return
+        event.prevent_default()
+        event.stop()
+        self.post_message(self.Pasted(lines))
