@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections import deque
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Input
 
 from engine import Event, Simulation, load_scenario
 from engine.actions.checks import check
-from engine.commands import Reply
+from engine.commands import Help, Reply
 from engine.actions.plan import preview
 
 from .bridge import EngineBridge
@@ -22,6 +22,7 @@ from .chatops.session import ChatSession
 from .config import Config, theme_problem
 from .headless.event_text import format_event
 from .messages import EventsPosted, SnapshotReady
+from .notifier import toasts
 from .palette import RegistryCommands
 from .screens.confirm_screen import ConfirmScreen, blast_of, needs_confirmation
 from .screens.detail_screen import DetailScreen
@@ -54,10 +55,21 @@ class DevsimApp(App[None]):
         Binding("minus", "speed(-1)", "Slower", id="slower", key_display="-"),
         Binding("slash", "focus_bar", "Command", id="focus-bar", key_display="/"),
         Binding("e", "switch_env", "Env", id="switch-env",
-                tooltip="Show the next environment (commands still name theirs)"),
+                tooltip="Show the next environment; commands act on the one shown"),
+        Binding("t", "topology", "Topology", id="topology",
+                tooltip="The call graph from the entry points, live"),
+        Binding("f", "chat_filter", "Filter chat", id="chat-filter",
+                tooltip="Chat: everything, my commands, events, alerts"),
+        Binding("z", "zoom_chat", "Zoom chat", id="zoom-chat",
+                tooltip="Give the chat the whole screen, and back"),
+        Binding("pageup", "chat_scroll(-1)", "Scroll chat", show=False, id="chat-up"),
+        Binding("pagedown", "chat_scroll(1)", "Scroll chat", show=False, id="chat-down"),
         Binding("f1", "help", "Help", id="help"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
+    # keys that would type into the bar while it has focus: not offered (nor shown) then
+    TYPED = {"toggle_pause", "speed", "switch_env", "topology", "chat_filter", "zoom_chat",
+             "focus_bar"}
 
     def __init__(self, sim: Simulation, config: Config | None = None, *,
                  autostart: bool = True) -> None:
@@ -102,10 +114,12 @@ class DevsimApp(App[None]):
     async def on_unmount(self) -> None:
         await self.bridge.stop()
 
-    def on_resize(self) -> None:
-        deck = self.query_one(PaneDeck)
-        deck.fit(self.size.width, self.size.height)
-        self.screen.set_class(deck.has_class("-narrow"), "-narrow")
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one(PaneDeck).fit(event.size.width, event.size.height)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer shows the keys that act now: with the bar focused, letters type."""
+        return not (action in self.TYPED and isinstance(self.focused, CommandBar))
 
     # -- engine → screen ---------------------------------------------------------------------
     @on(SnapshotReady)
@@ -125,7 +139,9 @@ class DevsimApp(App[None]):
         chat = self.query_one(ChatLog)
         for event in events:
             if event.type in NOTABLE:
-                chat.event(event, format_event(event).split(maxsplit=2)[-1])
+                chat.event(event, _said(event))
+        for title, text, severity in toasts(events, _said):
+            self.notify(text, title=title, severity=severity, timeout=8)
         if isinstance(self.screen, DetailScreen):
             self.screen.add_events(events)
 
@@ -148,6 +164,11 @@ class DevsimApp(App[None]):
         if isinstance(result, ParseError):
             chat.replied(False, self.session.reject(text, result).reply.message)
             return False
+        if isinstance(result, Help) and result.topic is None:  # the screen, not 25 chat lines
+            self.session.run(text, result, notes)
+            chat.replied(True, "help is open (F1 any time; Esc closes it)")
+            self.action_help()
+            return True
         problem = check(self.sim, result)
         if problem is not None:  # refused before any confirmation it could not honour
             self.sim.record_command(text, result.intent, Reply(False, problem))
@@ -156,7 +177,8 @@ class DevsimApp(App[None]):
         if needs_confirmation(result, self.env, self.sim.spec.primary_environment,
                               blast_of(self.sim, result)):
             changes = preview(self.sim, result)
-            if not await self.push_screen_wait(ConfirmScreen(text, result, changes, notes)):
+            env = getattr(result, "env", None) or self.sim.spec.primary_environment
+            if not await self.push_screen_wait(ConfirmScreen(text, result, changes, notes, env)):
                 chat.replied(False, "cancelled; nothing changed")
                 return False
         outcome = self.session.run(text, result, notes)
@@ -197,18 +219,34 @@ class DevsimApp(App[None]):
     def action_switch_env(self) -> None:
         envs = self.sim.world.topo.envs
         self.env = envs[(envs.index(self.env) + 1) % len(envs)]
-        self.bridge.env = self.env
-        self.query_one(ChatLog).note(f"showing {self.env}; commands act on production unless "
-                                     f"they say otherwise (e.g. 'deploy cart 2.8.0 to {self.env}')"
-                                     if self.env != self.sim.spec.primary_environment else
-                                     f"showing {self.env}")
+        self.bridge.env = self.session.env = self.env
+        self.query_one(ChatLog).note(f"showing {self.env}: commands act on {self.env} unless "
+                                     "they name another environment")
         self.bridge.publish()
 
     def action_focus_bar(self) -> None:
         self.query_one(CommandBar).focus()
 
+    def action_chat_filter(self) -> None:
+        shown = self.query_one(ChatLog).cycle_filter()
+        self.notify(f"the chat shows {shown}", timeout=2)
+
+    def action_zoom_chat(self) -> None:
+        self.screen.toggle_class("-chat-zoom")
+
+    def action_chat_scroll(self, pages: int) -> None:
+        chat = self.query_one(ChatLog)
+        (chat.scroll_page_down if pages > 0 else chat.scroll_page_up)(animate=False)
+
     def action_next_pane(self) -> None:
         self.query_one(PaneDeck).next_pane()
+
+    def action_topology(self) -> None:
+        from .screens.topology_screen import TopologyScreen, call_graphs
+
+        if not isinstance(self.screen, TopologyScreen):
+            self.push_screen(TopologyScreen(call_graphs(self.sim.world.topo),
+                                            lambda: (self.bridge.snapshot(), self.env)))
 
     def action_help(self) -> None:
         keys = [(b.key_display or b.key, b.description) for b in self.BINDINGS]
@@ -225,6 +263,11 @@ class DevsimApp(App[None]):
             self.push_screen(DetailScreen(event.key, self.bridge.series, list(self.recent),
                                           format_event, first),
                              callback=lambda _: self.bridge.watching.clear())
+
+
+def _said(event: Event) -> str:
+    """An event's one-line text without its clock and type columns."""
+    return format_event(event).split(maxsplit=2)[-1]
 
 
 def _user() -> str:

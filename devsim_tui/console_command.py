@@ -26,7 +26,8 @@ def execute(args: argparse.Namespace) -> int:
     try:
         config = load_config()
     except ConfigError as exc:
-        print(f"devsim: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():  # one problem a line, each named
+            print(f"devsim: {line}", file=sys.stderr)
         return 2
     from engine import load_scenario
 

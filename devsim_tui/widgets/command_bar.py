@@ -61,7 +61,8 @@ class CommandBar(Input):
         Binding("down", "history(1)", "Next", show=False, id="bar.history.next"),
         Binding("tab", "complete", "Complete", show=False, priority=True, id="bar.complete",
                 tooltip="Complete the word being typed"),
-        Binding("escape", "leave", "Leave the bar", show=False, id="bar.leave"),
+        Binding("escape", "leave", "Panes", id="bar.leave", key_display="esc",
+                tooltip="Leave the bar: the letter keys then act on the panes"),
     ]
     DEFAULT_CSS = """
     CommandBar { border: round $primary; height: 3; }

@@ -39,12 +39,13 @@ class PaneDeck(Container):
     PaneDeck .column { height: 1fr; }
     PaneDeck #left { width: 3fr; }
     PaneDeck #right { width: 2fr; }
-    PaneDeck .column > Pane { height: 1fr; }
     PaneDeck.-narrow #panes { layout: vertical; }
-    PaneDeck.-narrow .column { width: 100%; display: none; }
-    PaneDeck.-narrow .column.-holds-active { display: block; }
+    PaneDeck.-narrow #left, PaneDeck.-narrow #right { width: 100%; display: none; }
+    PaneDeck.-narrow #left.-holds-active, PaneDeck.-narrow #right.-holds-active {
+        display: block;
+    }
     PaneDeck.-narrow .column > Pane { display: none; }
-    PaneDeck.-narrow .column > Pane.-active { display: block; height: 1fr; }
+    PaneDeck.-narrow .column > Pane.-active { display: block; }
     """
 
     def __init__(self) -> None:
@@ -83,7 +84,10 @@ class PaneDeck(Container):
         """Give each pane the rows it needs, within the room there is."""
         room = self.room()
         if self.narrow:
-            self._set(self, min(need(self.active) + TABS, room))
+            deck = min(need(self.active) + TABS, room)
+            self._set(self, deck)
+            for pane in self.panes:
+                self._set(pane, deck - TABS)
             return
         services, databases = need(self.services), need(self.databases)
         alerts, deployments = need(self.alerts), need(self.deployments)
@@ -91,8 +95,12 @@ class PaneDeck(Container):
         self._set(self, deck)
         # the upper pane of each column takes what it needs, leaving the lower one at least a
         # few rows; the lower one takes the rest
-        self._set(self.services, max(PANE_MIN, min(services, deck - min(databases, 6))))
-        self._set(self.alerts, max(PANE_MIN, min(alerts, deck - min(deployments, 5))))
+        upper = max(PANE_MIN, min(services, deck - min(databases, 6)))
+        self._set(self.services, upper)
+        self._set(self.databases, deck - upper)
+        upper = max(PANE_MIN, min(alerts, deck - min(deployments, 5)))
+        self._set(self.alerts, upper)
+        self._set(self.deployments, deck - upper)
 
     def _set(self, widget: Pane | PaneDeck, height: int) -> None:
         if self._heights.get(widget.id or "") != height:  # (a layout pass only on change)
