@@ -43,6 +43,10 @@ def test_detail_screen(snap_compare) -> None:
     assert snap_compare(console(), terminal_size=(120, 40), run_before=open_checkout)
 
 
+def test_detail_screen_80x24(snap_compare) -> None:
+    assert snap_compare(console(), terminal_size=(80, 24), run_before=open_checkout)
+
+
 def test_help_screen(snap_compare) -> None:
     async def open_help(pilot) -> None:
         await settle(pilot)
