@@ -6,6 +6,7 @@ alive or lets a widget change it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -147,6 +148,8 @@ class DeploymentRow:
     progress: float  # 0..1
     step: str
     verdict: str
+    steps_done: int = 0  # steps of the plan passed (a canary's weights and its promotion, a
+    steps: int = 0  # rolling update's batches, blue-green's preview, analysis and switch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +257,7 @@ def take_snapshot(sim: Simulation, instances_of: set[str] | None = None) -> Snap
     deployments = tuple(
         DeploymentRow(r.service, r.env, r.from_version, r.to_version, r.strategy, r.progress,
                       r.step_label if r.finished_at is None else (r.reason or r.verdict)[:40],
-                      r.verdict)
+                      r.verdict, *_steps(sim, r))
         for r in (*sim.deploys.active.values(), *reversed(sim.deploys.finished)))
     tod = (sim.spec.start + sim.clock.now) % 86_400_000
     return Snapshot(
@@ -266,6 +269,28 @@ def take_snapshot(sim: Simulation, instances_of: set[str] | None = None) -> Snap
         paused=sim.paused, speed=sim.speed, alerts=_alerts(sim), alert_rules=len(sim.alerts.rules),
         alerts_watched=sim.alerts.watched, alerts_evaluated=bool(sim.alerts.evaluated),
         slos=_slos(sim))
+
+
+def _steps(sim: Any, r: Any) -> tuple[int, int]:
+    """A rollout's (steps passed, steps planned): a canary's weights then its promotion; a
+    rolling update's batches (from the instance count less the batch surging in, so the count
+    holds while a batch is added); blue-green's preview, analysis and switch."""
+    from .deploy.strategies import SURGE
+
+    done = r.step
+    if r.strategy == "canary":
+        total = len(r.steps) + 1
+    elif r.strategy == "rolling":
+        size = len(sim.world.inst.rows_of(r.node))
+        if r.finished_at is None and r.phase in ("surge", "bake"):
+            size -= r.batch
+        total = max(math.ceil(size / max(1, math.ceil(size * SURGE))), done, 1)
+    else:
+        done = {"bake": 1, "switch": 2, "switched": 3}.get(r.phase, 0)
+        total = 3
+    if r.verdict == "completed":
+        done = total
+    return min(done, total), total
 
 
 def _alerts(sim: Any) -> tuple[AlertRow, ...]:

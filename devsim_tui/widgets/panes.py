@@ -29,6 +29,7 @@ class Pane(Vertical):
         super().__init__(id=id, classes="pane")
         self.border_title = self.TITLE
         self.table = LiveTable(self.columns(120), self.EMPTY)
+        self._last: tuple[Snapshot, str, dict[str, tuple[float, ...]]] | None = None
 
     def compose(self) -> ComposeResult:
         yield self.table
@@ -41,12 +42,16 @@ class Pane(Vertical):
         columns = self.columns(width)
         while len(columns) > 2 and sum(c.width + 1 for c in columns) > width:
             columns.pop()  # columns are declared most important first
+        changed = columns != self.table.columns
         self.table.set_columns(columns)
+        if changed and self._last is not None:  # cells sized to the columns (sparklines)
+            self.show(*self._last)
 
     def column_width(self, key: str) -> int:
         return next((c.width for c in self.table.columns if c.key == key), 0)
 
     def show(self, snapshot: Snapshot, env: str, trends: dict[str, tuple[float, ...]]) -> None:
+        self._last = (snapshot, env, trends)
         self.table.update(self.rows(snapshot, env, trends))
 
     def rows(self, snapshot: Snapshot, env: str,
@@ -62,7 +67,7 @@ class ServicesPane(Pane):
         cols = [Column("name", "service", 13), Column("ver", "ver", 7),
                 Column("ready", "ready", 5, "right"), Column("rps", "rps", 5, "right"),
                 Column("p99", "p99", 6, "right"), Column("err", "err%", 5, "right"),
-                Column("cpu", "cpu", 4, "right"), Column("health", "health", 8),
+                Column("cpu", "cpu", 4, "right"), Column("health", "health", 8, status=True),
                 Column("budget", "slo", 4, "right")]
         if width < 64:
             cols = [c for c in cols if c.key not in ("ver", "cpu")]
@@ -110,7 +115,7 @@ class DatabasesPane(Pane):
 
     def columns(self, width: int) -> list[Column]:
         cols = [Column("name", "node", 11), Column("role", "role", 8),
-                Column("state", "state", 8), Column("lag", "lag", 6, "right"),
+                Column("state", "state", 8, status=True), Column("lag", "lag", 6, "right"),
                 Column("failovers", "f/o", 3, "right"), Column("conns", "conns", 7, "right"),
                 Column("qps", "qps", 5, "right")]
         return cols if width >= 55 else [c for c in cols if c.key != "conns"]
@@ -135,7 +140,8 @@ class DatabasesPane(Pane):
                     "name": f" └ {node.name.rsplit('-', 1)[-1]}", "role": node.role,
                     "state": node.state, "lag": lag,
                     "conns": f"{node.connections:.0f}/{node.max_connections}",
-                    "qps": number(node.qps)}, "dim" if node.state == "ready" else "bad"))
+                    "qps": number(node.qps)}, "dim" if node.state == "ready" else "bad",
+                    parent=db.name))
         return rows
 
 
@@ -147,11 +153,11 @@ class AlertsPane(Pane):
 
     def columns(self, width: int) -> list[Column]:
         cols = [Column("sev", "sev", 4), Column("alert", "alert", 18),
-                Column("target", "on", 8), Column("state", "state", 8),
+                Column("target", "on", 8), Column("state", "state", 8, status=True),
                 Column("age", "age", 5, "right"), Column("id", "id", 3, "right")]
         spare = width - sum(c.width + 1 for c in cols)
         if spare > 0:
-            cols[2] = Column("target", "on", 8 + spare)
+            cols[2] = Column("target", "on", 8 + spare)  # the rest to the targets
         return cols
 
     def rows(self, snapshot: Snapshot, env: str,
@@ -188,15 +194,22 @@ class DeploymentsPane(Pane):
 
     def columns(self, width: int) -> list[Column]:
         return [Column("service", "service", 10), Column("versions", "from → to", 14),
-                Column("verdict", "verdict", 11), Column("progress", "done", 4, "right"),
+                Column("verdict", "verdict", 11, status=True),
+                Column("progress", "done", 5, "right"),
                 Column("step", "step", 16), Column("strategy", "strategy", 10)]
 
     def rows(self, snapshot: Snapshot, env: str,
              trends: dict[str, tuple[float, ...]]) -> list[Row]:
         return [Row(d.service, {"service": d.service,
                                 "versions": f"{d.from_version} → {d.to_version}",
-                                "strategy": d.strategy, "progress": f"{d.progress:.0%}",
+                                "strategy": d.strategy, "progress": _done(d),
                                 "step": d.step, "verdict": d.verdict},
                     "bad" if d.verdict in ("failed", "aborted") else
                     "dim" if d.verdict == "completed" else "ok")
                 for d in snapshot.deployments if d.env == env]
+
+
+def _done(d) -> str:  # noqa: ANN001 - snapshot.DeploymentRow
+    """Steps of the rollout's plan passed, ``2/4`` (not its traffic share: the step column
+    says that)."""
+    return f"{d.steps_done}/{d.steps}" if d.steps else f"{d.progress:.0%}"
