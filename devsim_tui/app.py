@@ -64,8 +64,6 @@ class DevsimApp(App[None]):
                 tooltip="Give the chat the whole screen, and back"),
         Binding("pageup", "chat_scroll(-1)", "Scroll chat", show=False, id="chat-up"),
         Binding("pagedown", "chat_scroll(1)", "Scroll chat", show=False, id="chat-down"),
-        Binding("t", "topology", "Topology", id="topology",
-                tooltip="The call graph from the entry points, live"),
         Binding("f1", "help", "Help", id="help"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
@@ -242,13 +240,6 @@ class DevsimApp(App[None]):
 
     def action_next_pane(self) -> None:
         self.query_one(PaneDeck).next_pane()
-
-    def action_topology(self) -> None:
-        from .screens.topology_screen import TopologyScreen, call_graphs
-
-        if not isinstance(self.screen, TopologyScreen):
-            self.push_screen(TopologyScreen(call_graphs(self.sim.world.topo),
-                                            lambda: (self.bridge.snapshot(), self.env)))
 
     def action_topology(self) -> None:
         from .screens.topology_screen import TopologyScreen, call_graphs
