@@ -252,7 +252,10 @@ class DevsimApp(App[None]):
         keys = [(b.key_display or b.key, b.description) for b in self.BINDINGS]
         keys += [("enter", "open a service's detail screen"), ("esc", "back / leave the bar"),
                  ("↑ ↓", "history in the bar, rows in a pane"), ("tab (in the bar)", "complete"),
-                 ("→ (in the bar)", "accept the suggestion"), ("ctrl+p", "command palette")]
+                 ("→ (in the bar)", "accept the suggestion"), ("ctrl+p", "command palette"),
+                 ("s / S (in a pane)", "sort by the next column / reverse"),
+                 ("pgup / pgdn", "scroll the chat"),
+                 ("paste several lines", "shown, then run as a script after one yes")]
         self.push_screen(HelpScreen(keys))
 
     @on(LiveTable.RowSelected)

@@ -79,13 +79,16 @@ class LiveTable(ScrollView, can_focus=True):
         Binding("S", "sort_reverse", "Reverse", show=False, id="table.sort-reverse",
                 tooltip="Reverse the sort order"),
         Binding("tab", "app.next_pane", "Next pane", show=False, id="table.next-pane"),
+        Binding("left", "sideways(-1)", "Left", show=False, id="table.left"),
+        Binding("right", "sideways(1)", "Right", show=False, id="table.right"),
     ]
     COMPONENT_CLASSES = {"live-table--header", "live-table--sorted", "live-table--cursor",
                          "live-table--ok", "live-table--warn", "live-table--bad",
                          "live-table--dim", "live-table--empty", "live-table--good-cell",
                          "live-table--warn-cell", "live-table--bad-cell"}
     DEFAULT_CSS = """
-    LiveTable { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
+    LiveTable { height: 1fr; scrollbar-size-vertical: 1; scrollbar-size-horizontal: 0;
+                overflow-x: auto; }
     LiveTable > .live-table--header { text-style: bold; color: $text-muted; }
     LiveTable > .live-table--sorted { text-style: bold; color: $text-accent; }
     LiveTable > .live-table--cursor { background: $surface-lighten-1; }
@@ -222,7 +225,7 @@ class LiveTable(ScrollView, can_focus=True):
     # -- rendering ---------------------------------------------------------------------------
     def _resize(self) -> None:
         width = sum(c.width + 1 for c in self.columns)
-        self.virtual_size = Size(min(width, self.size.width or width), len(self.rows) + 1)
+        self.virtual_size = Size(width + 1, len(self.rows) + 1)  # wider than shown: ← → scroll
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -260,8 +263,17 @@ class LiveTable(ScrollView, can_focus=True):
             size = next(c.width for c in self.columns if c.key == column)
             cells[column] = cells[column][: max(size - 1, 0)] + arrow
             sorted_style = base + self.get_component_rich_style("live-table--sorted")
-        return self._strip(cells, base + self.get_component_rich_style("live-table--header"),
-                           width, None, {column: sorted_style} if sorted_style else None)
+        header = base + self.get_component_rich_style("live-table--header")
+        strip = self._strip(cells, header, width, None,
+                            {column: sorted_style} if sorted_style else None)
+        # columns beyond the edges: a marker says which way to scroll (← →)
+        left, right = self.scroll_offset.x > 0, self.scroll_offset.x < self.max_scroll_x
+        if width > 2 and (left or right):
+            marker = header + self.get_component_rich_style("live-table--sorted")
+            middle = strip.crop(1, width - 1)
+            strip = Strip([Segment("‹" if left else " ", marker), *middle,
+                           Segment("›" if right else " ", marker)], width)
+        return strip
 
     def _strip(self, cells: dict[str, str], style: Style, width: int, cursor: Style | None,
                accents: dict[str | None, Style | None] | None = None) -> Strip:
@@ -320,6 +332,13 @@ class LiveTable(ScrollView, can_focus=True):
     def action_cursor(self, step: int) -> None:
         if self.rows:
             self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
+
+    def action_sideways(self, step: int) -> None:
+        """Scroll a column's width left or right (the columns that do not fit)."""
+        widths = [c.width + 1 for c in self.columns] or [8]
+        x = max(0, min(self.scroll_offset.x + step * max(widths), self.max_scroll_x))
+        self.scroll_to(x=x, animate=False)
+        self.refresh()
 
     def action_cursor_to(self, index: int) -> None:
         if self.rows:

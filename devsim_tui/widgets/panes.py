@@ -8,6 +8,7 @@ from textual.containers import Vertical
 
 from engine import Snapshot
 from engine.actions.alerting import group_alerts
+from engine.wording import counted
 
 from .format import health_style, number, sparkline
 from .live_table import Column, LiveTable, Row
@@ -39,9 +40,7 @@ class Pane(Vertical):
 
     def on_resize(self) -> None:
         width = self.size.width - 4  # borders and the scrollbar
-        columns = self.columns(width)
-        while len(columns) > 2 and sum(c.width + 1 for c in columns) > width:
-            columns.pop()  # columns are declared most important first
+        columns = self.columns(width)  # all of them: what does not fit scrolls sideways (← →)
         changed = columns != self.table.columns
         self.table.set_columns(columns)
         if changed and self._last is not None:  # cells sized to the columns (sparklines)
@@ -72,8 +71,7 @@ class ServicesPane(Pane):
         if width < 64:
             cols = [c for c in cols if c.key not in ("ver", "cpu")]
         spare = width - sum(c.width + 1 for c in cols) - 1
-        if spare >= 6:
-            cols.append(Column("trend", "rps 15m", min(spare, 24)))
+        cols.append(Column("trend", "rps 15m", max(12, min(spare, 24))))  # scrolled to if need be
         return cols
 
     def rows(self, snapshot: Snapshot, env: str,
@@ -166,8 +164,8 @@ class AlertsPane(Pane):
 
         table = self.table
         if snapshot.alerts_evaluated:
-            table.empty = (f"✓ Nothing firing ({snapshot.alert_rules} rules, "
-                           f"{snapshot.alerts_watched} components)")
+            table.empty = (f"✓ Nothing firing ({counted(snapshot.alert_rules, 'rule')}, "
+                           f"{counted(snapshot.alerts_watched, 'component')})")
         rows = []
         for name, alerts in group_alerts([a for a in snapshot.alerts if a.env in (env, None)]):
             first = alerts[0]

@@ -122,3 +122,20 @@ async def test_an_aborted_rollout_pops_up() -> None:
         await pilot.pause()
         titles = [n.title for n in a._notifications]
         assert "Rollout aborted" in titles
+
+
+async def test_columns_that_do_not_fit_scroll_sideways() -> None:
+    a = app()
+    async with a.run_test(size=(120, 40)) as pilot:
+        a.bridge.publish()
+        await pilot.pause()
+        table = a.query_one("#deployments").table
+        keys = [c.key for c in table.columns]
+        assert "strategy" in keys  # kept, though it does not fit: reachable
+        assert table.max_scroll_x > 0
+        table.focus()
+        await pilot.press("right", "right")
+        await pilot.pause()
+        assert table.scroll_offset.x > 0
+        header = "".join(segment.text for segment in table.render_line(0))
+        assert header.startswith("‹")
