@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any
 
 from .headless.arguments import non_negative_int, speed_factor
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 __all__ = ["configure", "execute"]
 
@@ -37,5 +43,23 @@ def execute(args: argparse.Namespace) -> int:
 
     app = make_app(scenario, seed=args.seed, speed=args.speed, paused=args.paused,
                    config=config)
-    app.run()
+    run_until_stopped(app)
     return 0
+
+
+def run_until_stopped(app: App[Any]) -> None:
+    """Run the app so that SIGTERM asks it to exit, as Ctrl+Q does.
+
+    Why: Textual's terminal driver leaves SIGTERM at its default, which kills the console
+    mid-frame with the terminal still in raw mode on the alternate screen. (Its web driver,
+    under ``devsim serve``, installs the same request when it starts, replacing this one.)
+    Before the loop runs (imports, loading the scenario) SIGTERM keeps its default: nothing
+    has been taken over yet, so ending at once is the clean exit.
+    """
+    import asyncio
+
+    with asyncio.Runner() as runner:
+        loop = runner.get_loop()
+        with suppress(NotImplementedError):  # Windows: no loop signal handlers
+            loop.add_signal_handler(signal.SIGTERM, app.exit)
+        app.run(loop=loop)

@@ -2,7 +2,8 @@
 
 Bound to 127.0.0.1 unless ``--host`` says otherwise, so a workshop machine only shares it on
 purpose. Why textual-serve: it runs the real console per browser tab (with xterm.js), which we
-would otherwise have to build as a web terminal bridge by hand.
+would otherwise have to build as a web terminal bridge by hand. Each console ends with its
+visit, and all of them with the server (``devsim_tui/serve``).
 """
 
 from __future__ import annotations
@@ -26,14 +27,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed", type=speed_factor, default=None, metavar="X")
 
 
-def console_command(args: argparse.Namespace) -> str:
-    """The command line each visitor's console runs with."""
+def console_argv(args: argparse.Namespace) -> list[str]:
+    """The command each visitor's console runs (exec'd directly, no shell in between)."""
     parts = [sys.executable, "-m", "devsim_tui", "tui"]
     for flag, value in (("--scenario", args.scenario), ("--seed", args.seed),
                         ("--speed", args.speed)):
         if value is not None:
             parts += [flag, str(value)]
-    return shlex.join(parts)
+    return parts
+
+
+def console_command(args: argparse.Namespace) -> str:
+    """The same command as one line, as the server shows it."""
+    return shlex.join(console_argv(args))
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -41,10 +47,10 @@ def execute(args: argparse.Namespace) -> int:
 
     if args.scenario:
         load_scenario(args.scenario)
-    from textual_serve.server import Server
+    from .serve import ConsoleServer
 
     url = f"http://{args.host}:{args.port}"
     print(f"devsim console at {url} (Ctrl+C to stop)", file=sys.stderr)
-    Server(console_command(args), host=args.host, port=args.port, title="devsim",
-           public_url=url).serve()
+    ConsoleServer(console_argv(args), host=args.host, port=args.port, title="devsim",
+                  public_url=url).serve()
     return 0
