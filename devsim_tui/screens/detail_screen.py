@@ -92,6 +92,11 @@ class InstanceTable(LiveTable):
     BINDINGS = [Binding("enter", "select", "Open", show=False, id="table.open"),
                 Binding("tab", "app.focus_next", "Next", show=False, id="detail.next")]
 
+    def action_sideways(self, step: int) -> None:
+        """Here the table is as wide as its columns and its container scrolls: ← → move it."""
+        if isinstance(self.parent, HorizontalScroll):
+            self.parent.scroll_relative(x=step * 8, animate=False)
+
 
 class Sideways(HorizontalScroll, can_focus=False):
     """Scrolls the instances table sideways. It takes no focus: the table keeps it, and ← →,
