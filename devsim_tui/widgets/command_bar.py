@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.suggester import Suggester
 from textual.widgets import Input
 
@@ -65,8 +67,12 @@ class CommandBar(Input):
                 tooltip="Leave the bar: the letter keys then act on the panes"),
     ]
     DEFAULT_CSS = """
-    CommandBar { border: round $primary; height: 3; }
+    CommandBar { border: round $primary; height: 3; width: 100%; }
     """
+    # The bar's size is fixed (one line in a box), so the length of what is typed never changes
+    # the layout: Input would re-lay the whole screen out on every keystroke (its virtual size
+    # changes with the text), which costs the console a millisecond or two a key.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     class Pasted(Message):
         """Several lines were pasted: ``lines`` as pasted (blank ones inside kept, the

@@ -12,8 +12,9 @@ __all__ = ["HeaderBar"]
 
 class HeaderBar(Static):
     DEFAULT_CSS = """
-    HeaderBar { height: 1; background: $panel; color: $text; padding: 0 1; }
+    HeaderBar { height: 1; width: 100%; background: $panel; color: $text; padding: 0 1; }
     """
+    _shown = ""
 
     def show(self, snapshot: Snapshot, env: str) -> None:
         text = Text()
@@ -31,4 +32,6 @@ class HeaderBar(Static):
         else:
             text.append("▶ ", style="dim")
         text.append(f" ×{snapshot.speed:g}")
-        self.update(text)
+        if text.plain != self._shown:  # (a repaint of one line: its size never changes)
+            self._shown = text.plain
+            self.update(text, layout=False)

@@ -227,21 +227,38 @@ class LiveTable(ScrollView, can_focus=True):
         width = sum(c.width + 1 for c in self.columns)
         self.virtual_size = Size(width + 1, len(self.rows) + 1)  # wider than shown: ← → scroll
 
+    def render_lines(self, crop):  # noqa: ANN001, ANN201 - Textual's signature
+        """Styles are looked up once a frame, not once a line: working out a widget's style
+        walks its ancestors' styles, and costs more than drawing the line."""
+        self._styles: dict[str, Style] = {}
+        return super().render_lines(crop)
+
+    def _style(self, component: str) -> Style:
+        """The widget's style ("") or a component class's, cached for this frame."""
+        cache = getattr(self, "_styles", None)
+        if cache is None:
+            cache = self._styles = {}
+        found = cache.get(component)
+        if found is None:
+            found = cache[component] = (self.rich_style if not component
+                                        else self.get_component_rich_style(component))
+        return found
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self._style("")
         if y == 0:
             return self._header(base, width)
         index = y - 1 + self.scroll_offset.y
         if not self.rows:
             if y == 1:
-                style = base + self.get_component_rich_style("live-table--empty")
+                style = base + self._style("live-table--empty")
                 return Strip([Segment(f" {self.empty}".ljust(width)[:width], style)], width)
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[index]
-        style = base + self.get_component_rich_style(f"live-table--{row.style or 'ok'}")
+        style = base + self._style(f"live-table--{row.style or 'ok'}")
         cursor = None
         if index == self.cursor:  # a background only: the row keeps its colours
             cursor = self._cursor_background()
@@ -249,7 +266,7 @@ class LiveTable(ScrollView, can_focus=True):
         return self._strip(row.cells, style, width, cursor)
 
     def _cursor_background(self) -> Style:
-        full = self.get_component_rich_style("live-table--cursor")
+        full = self._style("live-table--cursor")
         if self._cursor_bg[0] is not full:
             self._cursor_bg = (full, Style(bgcolor=full.bgcolor))
         return self._cursor_bg[1]
@@ -262,14 +279,14 @@ class LiveTable(ScrollView, can_focus=True):
             arrow = "▼" if self.sort_descending else "▲"
             size = next(c.width for c in self.columns if c.key == column)
             cells[column] = cells[column][: max(size - 1, 0)] + arrow
-            sorted_style = base + self.get_component_rich_style("live-table--sorted")
-        header = base + self.get_component_rich_style("live-table--header")
+            sorted_style = base + self._style("live-table--sorted")
+        header = base + self._style("live-table--header")
         strip = self._strip(cells, header, width, None,
                             {column: sorted_style} if sorted_style else None)
         # columns beyond the edges: a marker says which way to scroll (← →)
         left, right = self.scroll_offset.x > 0, self.scroll_offset.x < self.max_scroll_x
         if width > 2 and (left or right):
-            marker = header + self.get_component_rich_style("live-table--sorted")
+            marker = header + self._style("live-table--sorted")
             middle = strip.crop(1, width - 1)
             strip = Strip([Segment("‹" if left else " ", marker), *middle,
                            Segment("›" if right else " ", marker)], width)
@@ -291,7 +308,7 @@ class LiveTable(ScrollView, can_focus=True):
             if accents is not None:
                 accent = accents.get(column.key)
             elif column.status and (kind := status_style(cell)):
-                accent = style + self.get_component_rich_style(f"live-table--{kind}-cell")
+                accent = style + self._style(f"live-table--{kind}-cell")
                 if cursor is not None:
                     accent = accent + cursor
             if accent is not None:
