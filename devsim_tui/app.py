@@ -122,6 +122,10 @@ class DevsimApp(App[None]):
         return not (action in self.TYPED and isinstance(self.focused, CommandBar))
 
     # -- engine → screen ---------------------------------------------------------------------
+    @on(Input.Changed, "#bar")
+    def typed(self) -> None:
+        self.bridge.typing()
+
     @on(SnapshotReady)
     def show_snapshot(self, message: SnapshotReady) -> None:
         self.query_one(HeaderBar).show(message.snapshot, self.env)
@@ -289,8 +293,11 @@ def _warm_models() -> None:
     import threading
 
     def load() -> None:
-        for module in ("sklearn.ensemble", "sklearn.linear_model"):
-            importlib.import_module(module)
+        try:
+            for module in ("sklearn.ensemble", "sklearn.linear_model"):
+                importlib.import_module(module)
+        except (ImportError, RuntimeError):  # the console ended mid-import (interpreter
+            pass  # shutdown): nothing to warm any more; the engine imports on first need
 
     threading.Thread(target=load, name="warm-models", daemon=True).start()
 

@@ -27,6 +27,9 @@ FRAME_S = 0.05  # stepping cadence
 SNAPSHOT_S = 0.25  # panes refresh four times a second
 SLICE_TICKS = 50  # ticks between yields to the event loop
 MAX_CATCH_UP_S = 2.0  # after a stall, do not try to replay more than this of wall time
+TYPING_S = 0.3  # keys this close together are typing: the panes wait for them…
+STALE_S = 1.0  # …but never show a snapshot older than this
+KEY_GRACE_S = 0.02  # after a key, its frame goes out before the engine steps again
 TREND_POINTS = 24
 TREND_WINDOW_MS = 15 * 60_000
 
@@ -43,6 +46,7 @@ class EngineBridge:
         self._pending: list[Event] = []
         self._debt_ms = 0.0
         self._last_snapshot = 0.0
+        self._typed_at = -1.0
         self._task: asyncio.Task[None] | None = None
         self.watching: set[str] = set()  # components whose instances a screen shows
         sim.bus.subscribe(self._pending.append)
@@ -62,16 +66,27 @@ class EngineBridge:
             except asyncio.CancelledError:
                 pass
 
+    def typing(self) -> None:
+        """A key was typed: keystrokes come first for a moment (see ``_run``)."""
+        self._typed_at = self.clock()
+
     async def _run(self) -> None:
+        """Step the engine every frame. While someone types, each keystroke's frame goes out
+        before the next step, and the panes are refreshed once a second instead of four times
+        (simulated time is not lost: the next step catches up)."""
         last = self.clock()
         while True:
             await asyncio.sleep(FRAME_S)
             now = self.clock()
+            typing = now - self._typed_at < TYPING_S
+            if now - self._typed_at < KEY_GRACE_S:
+                await asyncio.sleep(KEY_GRACE_S)
+                now = self.clock()
             elapsed, last = min(now - last, MAX_CATCH_UP_S), now
             for _ in self.advance(elapsed):
                 await asyncio.sleep(0)  # let keystrokes in between slices
             self.flush_events()
-            if now - self._last_snapshot >= SNAPSHOT_S:
+            if now - self._last_snapshot >= (STALE_S if typing else SNAPSHOT_S):
                 self.publish()
 
     def advance(self, elapsed_s: float) -> Iterator[int]:

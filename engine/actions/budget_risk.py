@@ -45,9 +45,9 @@ def budget_at_risk(sim: Simulation, nodes: Iterable[int], share: float,
     if risk is None:
         stake = f"all of {whose} while it lasts ({have:.0%} left)"
     elif risk >= have:
-        stake = f"the rest of {whose}: up to {_pct(risk)} of it, and {have:.0%} is left"
+        stake = f"the rest of {whose}: {_up_to(risk)} of it, and {have:.0%} is left"
     else:
-        stake = f"up to {_pct(risk)} of {whose} ({have:.0%} left)"
+        stake = f"{_up_to(risk)} of {whose} ({have:.0%} left)"
     others = [r[0] for r in rows[1:]]
     if others:
         named = ", ".join(others[:SHOWN]) + (f" and {len(others) - SHOWN} more"
@@ -60,5 +60,12 @@ def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+def _up_to(share: float) -> str:
+    amount = _pct(share)
+    return amount if amount.startswith("under") else f"up to {amount}"
+
+
 def _pct(share: float) -> str:
+    if share < 0.0005:  # would read "0.0%": say how small it is instead
+        return "under 0.1%"
     return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"

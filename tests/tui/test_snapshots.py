@@ -53,3 +53,20 @@ def test_help_screen(snap_compare) -> None:
         await pilot.press("f1")
 
     assert snap_compare(console(), terminal_size=(100, 32), run_before=open_help)
+
+
+async def ask_to_deploy(pilot) -> None:
+    await settle(pilot)
+    bar = pilot.app.query_one("#bar")
+    bar.focus()
+    bar.value = "deploy checkout 2.5.0 as a canary"
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def test_confirmation_80x24(snap_compare) -> None:
+    assert snap_compare(console(), terminal_size=(80, 24), run_before=ask_to_deploy)
+
+
+def test_confirmation_120x40(snap_compare) -> None:
+    assert snap_compare(console(), terminal_size=(120, 40), run_before=ask_to_deploy)
