@@ -53,14 +53,14 @@ class DevsimApp(App[None]):
         Binding("space", "toggle_pause", "Pause", id="pause", tooltip="Pause or resume time"),
         Binding("plus,equals_sign", "speed(1)", "Faster", id="faster", key_display="+"),
         Binding("minus", "speed(-1)", "Slower", id="slower", key_display="-"),
-        Binding("slash", "focus_bar", "Command", id="focus-bar", key_display="/"),
+        Binding("slash", "focus_bar", "Command", id="focus-bar", key_display="/", show=False),
         Binding("e", "switch_env", "Env", id="switch-env",
                 tooltip="Show the next environment; commands act on the one shown"),
-        Binding("t", "topology", "Topology", id="topology",
+        Binding("t", "topology", "Graph", id="topology",
                 tooltip="The call graph from the entry points, live"),
-        Binding("f", "chat_filter", "Filter chat", id="chat-filter",
+        Binding("f", "chat_filter", "Filter", id="chat-filter",
                 tooltip="Chat: everything, my commands, events, alerts"),
-        Binding("z", "zoom_chat", "Zoom chat", id="zoom-chat",
+        Binding("z", "zoom_chat", "Zoom", id="zoom-chat",
                 tooltip="Give the chat the whole screen, and back"),
         Binding("pageup", "chat_scroll(-1)", "Scroll chat", show=False, id="chat-up"),
         Binding("pagedown", "chat_scroll(1)", "Scroll chat", show=False, id="chat-down"),
@@ -70,6 +70,7 @@ class DevsimApp(App[None]):
     # keys that would type into the bar while it has focus: not offered (nor shown) then
     TYPED = {"toggle_pause", "speed", "switch_env", "topology", "chat_filter", "zoom_chat",
              "focus_bar"}
+    CHAT = {"chat_filter", "zoom_chat", "chat_scroll"}  # keys for the main screen's chat
 
     def __init__(self, sim: Simulation, config: Config | None = None, *,
                  autostart: bool = True) -> None:
@@ -119,6 +120,8 @@ class DevsimApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer shows the keys that act now: with the bar focused, letters type."""
+        if action in self.CHAT and self.screen is not self.screen_stack[0]:
+            return False  # the chat is not on this screen
         return not (action in self.TYPED and isinstance(self.focused, CommandBar))
 
     # -- engine → screen ---------------------------------------------------------------------
@@ -253,7 +256,7 @@ class DevsimApp(App[None]):
                                             lambda: (self.bridge.snapshot(), self.env)))
 
     def action_help(self) -> None:
-        keys = [(b.key_display or b.key, b.description) for b in self.BINDINGS]
+        keys = [(b.key_display or b.key, b.tooltip or b.description) for b in self.BINDINGS]
         keys += [("enter", "open a service's detail screen"), ("esc", "back / leave the bar"),
                  ("↑ ↓", "history in the bar, rows in a pane"), ("tab (in the bar)", "complete"),
                  ("→ (in the bar)", "accept the suggestion"), ("ctrl+p", "command palette"),
