@@ -27,6 +27,7 @@ from .palette import RegistryCommands
 from .screens.confirm_screen import ConfirmScreen, blast_of, needs_confirmation
 from .screens.detail_screen import DetailScreen
 from .screens.help_screen import HelpScreen
+from .startup import login_name, warm_models
 from .screens.paste_screen import PasteScreen, script_commands, script_stopped
 from .widgets.chat_log import ChatLog
 from .widgets.command_bar import CommandBar
@@ -110,7 +111,7 @@ class DevsimApp(App[None]):
         self.query_one(CommandBar).focus()
         self.bridge.start(run=self.autostart)
         if self.autostart:  # after the first frame, load scikit-learn off the event loop, so
-            self.call_after_refresh(_warm_models)  # the first model fit does not stall it
+            self.call_after_refresh(warm_models)  # the first model fit does not stall it
 
     async def on_unmount(self) -> None:
         await self.bridge.stop()
@@ -280,31 +281,6 @@ def _said(event: Event) -> str:
     return format_event(event).split(maxsplit=2)[-1]
 
 
-def _user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser() or "operator"
-    except (KeyError, OSError):  # no login name (a container without a passwd entry)
-        return "operator"
-
-
-def _warm_models() -> None:
-    """Import scikit-learn's models in a background thread (the anomaly detector's forest and
-    the predictive autoscaler's regression need them later, on the engine's turn)."""
-    import importlib
-    import threading
-
-    def load() -> None:
-        try:
-            for module in ("sklearn.ensemble", "sklearn.linear_model"):
-                importlib.import_module(module)
-        except (ImportError, RuntimeError):  # the console ended mid-import (interpreter
-            pass  # shutdown): nothing to warm any more; the engine imports on first need
-
-    threading.Thread(target=load, name="warm-models", daemon=True).start()
-
-
 def make_app(scenario: str = "shopfront", seed: int | None = None, speed: float | None = None,
              paused: bool = False, config: Config | None = None,
              autostart: bool = True) -> DevsimApp:
@@ -312,6 +288,6 @@ def make_app(scenario: str = "shopfront", seed: int | None = None, speed: float 
     config = config or Config()
     sim = Simulation(load_scenario(scenario), seed=seed)
     sim.speed = config.speed if speed is None else speed
-    sim.user = _user()  # who acknowledges and silences alerts
+    sim.user = login_name()  # who acknowledges and silences alerts
     sim.paused = paused
     return DevsimApp(sim, config, autostart=autostart)

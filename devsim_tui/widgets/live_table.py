@@ -22,7 +22,6 @@ the diff.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,7 +34,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from .format import sort_value, status_style
+from .format import status_style
+from .row_order import RowOrder
 
 __all__ = ["Column", "LiveTable", "Row"]
 
@@ -59,8 +59,6 @@ class Row:
     parent: str = ""  # the key of the row this one belongs under (kept there when sorting)
 
 
-_CACHE_LIMIT = 4096
-_DIGITS = re.compile(r"(\d+)")
 
 
 class LiveTable(ScrollView, can_focus=True):
@@ -125,10 +123,8 @@ class LiveTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.rows: list[Row] = []  # as shown (sorted)
         self.empty = empty
-        self.sort_column: str | None = None  # a column key, or None: the order given
-        self.sort_descending = False
+        self.order = RowOrder()  # by which column (None: the order given), which way
         self._given: list[Row] = []  # as passed to ``update``
-        self._keys: dict[str, tuple] = {}  # cell text → sort key
         self._cursor_bg: tuple[Style | None, Style] = (None, Style())  # (full style, background)
 
     # -- public API --------------------------------------------------------------------------
@@ -136,7 +132,7 @@ class LiveTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         if self.sort_column is not None and all(c.key != self.sort_column
                                                 for c in self.columns):
-            self.sort_column = None  # the sort column no longer fits: the given order
+            self.order.column = None  # the sort column no longer fits: the given order
             self._show(self._given)
         self._resize()
         self.refresh()
@@ -149,10 +145,10 @@ class LiveTable(ScrollView, can_focus=True):
     def sort_by(self, column: str | None, descending: bool | None = None) -> None:
         """Sort by ``column`` (None: the order given); ``descending`` None: the column's
         natural direction (numbers largest first, text A→Z)."""
-        self.sort_column = column
+        self.order.column = column
         if descending is None:
             descending = column is not None and self._numeric(column)
-        self.sort_descending = descending
+        self.order.descending = descending
         self._show(self._sorted(self._given))
         self.refresh_line(self.scroll_offset.y)  # the header (line 0 on screen)
 
@@ -165,45 +161,19 @@ class LiveTable(ScrollView, can_focus=True):
             if row.key == key:
                 self.cursor = i
 
-    # -- sorting -----------------------------------------------------------------------------
-    def _sort_key(self, text: str) -> tuple:
-        key = self._keys.get(text)
-        if key is None:
-            if len(self._keys) > _CACHE_LIMIT:
-                self._keys.clear()
-            value = sort_value(text)
-            key = (0, value) if value is not None else (1, _natural(text.strip().lower()))
-            self._keys[text] = key
-        return key
+    @property
+    def sort_column(self) -> str | None:
+        return self.order.column
+
+    @property
+    def sort_descending(self) -> bool:
+        return self.order.descending
 
     def _numeric(self, column: str) -> bool:
-        """Do most filled cells of ``column`` hold numbers (in the rows sorted)?"""
-        cells = [c for r in self._given if not r.parent and
-                 (c := r.cells.get(column, "").strip())]
-        return bool(cells) and 2 * sum(self._sort_key(c)[0] == 0 for c in cells) > len(cells)
+        return self.order.numeric(self._given, column)
 
     def _sorted(self, rows: list[Row]) -> list[Row]:
-        column = self.sort_column
-        if column is None or not rows:
-            return rows
-        tops = [r for r in rows if not r.parent]
-        filled = [r for r in tops if r.cells.get(column, "").strip()]
-        filled.sort(key=lambda r: self._sort_key(r.cells[column]),
-                    reverse=self.sort_descending)
-        ordered = filled + [r for r in tops if not r.cells.get(column, "").strip()]
-        if len(tops) == len(rows):
-            return ordered
-        children: dict[str, list[Row]] = {}
-        for r in rows:
-            if r.parent:
-                children.setdefault(r.parent, []).append(r)
-        out = []
-        for r in ordered:
-            out.append(r)
-            out.extend(children.pop(r.key, ()))
-        for orphans in children.values():  # a parent not given: keep them, at the end
-            out.extend(orphans)
-        return out
+        return self.order.apply(rows)
 
     def _show(self, rows: list[Row]) -> None:
         """Put ``rows`` on screen; the cursor stays on its row's key if that is still shown."""
@@ -380,12 +350,4 @@ class LiveTable(ScrollView, can_focus=True):
             self.sort_by(first, descending=not (first is not None and self._numeric(first)))
         else:
             self.sort_by(self.sort_column, not self.sort_descending)
-
-
-def _natural(text: str) -> tuple:
-    """``web-10`` after ``web-9``: digit runs compare as numbers."""
-    out = []
-    for i, part in enumerate(_DIGITS.split(text)):
-        out.append((1, int(part)) if i % 2 else (0, part))
-    return tuple(out)
 
