@@ -115,6 +115,10 @@ class RobustBaseline:
         self.high = np.full((columns, features), -np.inf)  # records folded in so far
         self.low = np.full((columns, features), np.inf)
         self.pending = np.empty((0, columns, features))  # the last rows, not yet folded in
+        # the records including each pending row: fmax(high, running max of pending), kept
+        # so a batch accumulates only its own rows, not the pending ones again
+        self._pending_high = np.empty((0, columns, features))
+        self._pending_low = np.empty((0, columns, features))
         self.median = np.zeros((columns, features))
         self.sigma = np.ones((columns, features))
         self.active = np.ones((columns, features), dtype=bool)
@@ -123,6 +127,17 @@ class RobustBaseline:
     def refresh(self, rows: np.ndarray) -> None:
         self.median, sigma = robust_scale(rows)
         self.sigma = np.maximum(sigma, self.min_sigma)
+
+    def restore(self, columns: np.ndarray, high: np.ndarray, low: np.ndarray) -> None:
+        """Put these columns' folded records back (as they stood before an episode); the
+        pending rows still count on top of them."""
+        self.high, self.low = self.high.copy(), self.low.copy()
+        self.high[columns], self.low[columns] = high, low
+        if len(self.pending):
+            self._pending_high[:, columns] = np.fmax(
+                self.high[columns], np.fmax.accumulate(self.pending[:, columns], axis=0))
+            self._pending_low[:, columns] = np.fmin(
+                self.low[columns], np.fmin.accumulate(self.pending[:, columns], axis=0))
 
     def novelty(self, block: np.ndarray, *, score: bool = True) -> np.ndarray:
         """Per row, column and feature: how far the feature broke its record, as a fraction of
@@ -136,8 +151,12 @@ class RobustBaseline:
         """
         joined = np.concatenate([self.pending, block])
         held, longest = len(self.pending), int(self.lag.max())
-        running_high = np.fmax(self.high, np.fmax.accumulate(joined, axis=0))
-        running_low = np.fmin(self.low, np.fmin.accumulate(joined, axis=0))
+        before_high = self._pending_high[-1] if held else self.high
+        before_low = self._pending_low[-1] if held else self.low
+        running_high = np.concatenate([self._pending_high, np.fmax(
+            before_high, np.fmax.accumulate(block, axis=0))])
+        running_low = np.concatenate([self._pending_low, np.fmin(
+            before_low, np.fmin.accumulate(block, axis=0))])
         # Row j of the block (joined row held + j) is held, for feature f, to the records up to
         # joined row held + j - lag[f]; before the first joined row, to those folded in.
         source = np.arange(held, held + len(block))[:, None] - self.lag[None, :]  # (n, F)
@@ -151,6 +170,8 @@ class RobustBaseline:
         if folded > 0:
             self.high, self.low = running_high[folded - 1], running_low[folded - 1]
         self.pending = joined[max(folded, 0):]
+        self._pending_high = running_high[max(folded, 0):]
+        self._pending_low = running_low[max(folded, 0):]
         if not score:
             return np.zeros(block.shape)
         margin = self.floor * self.sigma

@@ -199,7 +199,7 @@ class OnlineDetector:
             if event.kind == "start":
                 self._kept[group] = (base.high[columns].copy(), base.low[columns].copy())
             elif group in self._kept:
-                base.high[columns], base.low[columns] = self._kept.pop(group)
+                base.restore(columns, *self._kept.pop(group))
 
     def _track(self, group: int, tracker: EpisodeTracker, first: int, times: np.ndarray,
                values: np.ndarray, cube: np.ndarray, batch: _Batch) -> list[EpisodeEvent]:

@@ -77,34 +77,31 @@ class AnomalyBook:
             at += len(c.metrics)
         rows = self.detector.config.warmup_rows if self.detector else 0
         self.warmup_ms = rows * 15_000  # until then it learns and reports nothing
-        self.pending_times: list[int] = []
-        self.pending_rows: list[np.ndarray] = []
-        self.pending_counts: list[np.ndarray] = []
+        self.pending: list[Sample] = []  # since the last flush (views of the metric rings,
+        # which keep hours of samples: nothing is overwritten before the flush at the batch end)
         self.open: dict[str, AnomalyEpisode] = {}
         self.closed: list[AnomalyEpisode] = []
         self._of: dict[int, AnomalyEpisode] = {}  # detector episode id -> ours
 
     def observe(self, sample: Sample) -> None:
-        row, counts = self.inputs.row(sample)
-        self.pending_times.append(sample.t)
-        self.pending_rows.append(row)
-        self.pending_counts.append(counts)
+        self.pending.append(sample)
 
     def flush(self) -> None:
         """Run the detector over the samples gathered since the last flush."""
-        if not self.pending_times or self.detector is None:
+        if not self.pending or self.detector is None:
+            self.pending.clear()
             return
-        rows = np.array(self.pending_rows)
-        self.inputs.fill_p99(rows, np.array(self.pending_counts))
+        rows = self.inputs.rows(self.pending)
+        stamps = [s.t for s in self.pending]
         changes = np.empty_like(rows)
-        for i, t in enumerate(self.pending_times):
+        for i, t in enumerate(stamps):
             # per-instance figures after a scaling event change for a known reason: their
             # baseline follows them until they settle, so they show no change meanwhile
             self.detrend.forget(self.settling[self.settle_until > t])
             changes[i], base = self.detrend.apply(rows[i])
             self.raw[t] = (rows[i], base)
-        times = np.array(self.pending_times) / 1000
-        self.pending_times, self.pending_rows, self.pending_counts = [], [], []
+        times = np.array(stamps) / 1000
+        self.pending = []
         for event in self.detector.observe(times, changes):
             at = event.episode.start if event.kind == "start" else event.episode.end
             self._publish(float(at if at is not None else times[-1]), event.episode.group,

@@ -22,21 +22,24 @@ __all__ = ["SHARES", "Detrend", "Inputs", "METRICS_OF", "shown"]
 DETREND_ROWS = 30  # half an hour of minutes (every fourth 15-second sample)
 
 
-def _log(column: int) -> Callable[[Sample, np.ndarray], np.ndarray]:
-    return lambda s, nodes: np.log1p(s.row[column, nodes].astype(np.float64))
+Reader = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (samples × metric × node, nodes)
 
 
-def _plain(column: int) -> Callable[[Sample, np.ndarray], np.ndarray]:
-    return lambda s, nodes: s.row[column, nodes].astype(np.float64)
+def _log(column: int) -> Reader:
+    return lambda t, nodes: np.log1p(t[:, column, nodes].astype(np.float64))
 
 
-def _errors(s: Sample, nodes: np.ndarray) -> np.ndarray:
-    requests = s.row[M.REQUESTS, nodes].astype(np.float64)
-    return np.where(requests > 0, s.row[M.FAILED, nodes] / np.maximum(requests, 1e-12), 0.0)
+def _plain(column: int) -> Reader:
+    return lambda t, nodes: t[:, column, nodes].astype(np.float64)
 
 
-#: how each metric is read from a sample (p99s: a batch of samples at once, ``fill_p99``)
-READERS: dict[str, Callable[[Sample, np.ndarray], np.ndarray]] = {
+def _errors(t: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    requests = t[:, M.REQUESTS, nodes].astype(np.float64)
+    return np.where(requests > 0, t[:, M.FAILED, nodes] / np.maximum(requests, 1e-12), 0.0)
+
+
+#: how each metric is read from a batch of samples (p99s: from their histograms, ``rows``)
+READERS: dict[str, Reader] = {
     "rps": _log(M.RPS), "error_rate": _errors, "cpu": _plain(M.CPU),
     "memory_mib": _log(M.MEMORY), "replication_lag_s": _log(M.REPLICATION_LAG),
     "connections": _log(M.CONNECTIONS), "disk": _plain(M.DISK), "hit_ratio": _plain(M.HIT_RATIO),
@@ -96,15 +99,18 @@ class Inputs:
         self.per_instance = {c.name: np.array([m in PER_INSTANCE for m in c.metrics])
                              for c in self.components}
 
-    def row(self, sample: Sample) -> tuple[np.ndarray, np.ndarray]:
-        """Every watched component's metrics in this sample, one after another, but for the
-        p99s; and the latency histograms they are worked out from (``fill_p99``)."""
-        row = np.empty(self.width)
+    def rows(self, samples: list[Sample]) -> np.ndarray:
+        """Every watched component's metrics in each sample, one after another (samples ×
+        width), all read in one pass per metric."""
+        tables = np.array([s.row for s in samples])
+        rows = np.empty((len(samples), self.width))
         for read, nodes, at in self._reads:
-            row[at] = read(sample, nodes)
-        return row, sample.counts[self._p99[0]].astype(np.float64)
+            rows[:, at] = read(tables, nodes)
+        self._fill_p99(rows, np.array([s.counts[self._p99[0]] for s in samples],
+                                      dtype=np.float64))
+        return rows
 
-    def fill_p99(self, rows: np.ndarray, counts: np.ndarray) -> None:
+    def _fill_p99(self, rows: np.ndarray, counts: np.ndarray) -> None:
         """The p99s of several samples' rows (samples × nodes × buckets), in one pass."""
         nodes, at = self._p99
         if not len(at):
