@@ -9,6 +9,7 @@ scikit-learn; the first forest fit does.
 """
 
 from engine.anomaly.episodes import Deviation, Episode, EpisodeEvent
-from engine.anomaly.online import DetectorConfig, OnlineDetector, detect
+from engine.anomaly.config import DetectorConfig
+from engine.anomaly.online import OnlineDetector, detect
 
 __all__ = ["DetectorConfig", "Deviation", "Episode", "EpisodeEvent", "OnlineDetector", "detect"]
