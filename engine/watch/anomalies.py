@@ -33,6 +33,7 @@ __all__ = ["AnomalyBook", "AnomalyEpisode"]
 # (It keeps two days of history rather than a week, and one forest per metric, not per
 # component's metric: a smaller footprint for some hundred series.)
 ESTATE = DetectorConfig(on=0.75, warmup_rows=240, forget_episodes=True, history_rows=11_520,
+                        reference_rows=1_024, forest_rows=1_024,
                         forest_trees=25)
 SETTLE_MS = 5 * 60_000  # per-instance figures settle this long after a scaling event
 NOTABLE_SIGMAS = 3.0  # a metric is named as deviating from this far
