@@ -182,7 +182,7 @@ class DevsimApp(App[None]):
             self.sim.record_command(text, result.intent, Reply(False, problem))
             chat.replied(False, problem)
             return False
-        if needs_confirmation(result, self.env, self.sim.spec.primary_environment,
+        if needs_confirmation(result, self.sim.spec.primary_environment,
                               blast_of(self.sim, result)):
             changes = preview(self.sim, result)
             env = getattr(result, "env", None) or self.sim.spec.primary_environment

@@ -17,9 +17,10 @@ from engine.commands import Command, InjectFault, Scale
 __all__ = ["ConfirmScreen", "blast_of", "needs_confirmation"]
 
 
-def needs_confirmation(command: Command, env: str, primary: str,
+def needs_confirmation(command: Command, primary: str,
                        blast: tuple[int, int, bool] | None = None) -> bool:
-    """Production changes confirm: deploy, rollback, failover, restore, scaling to zero, and
+    """Production changes confirm (the command carries its environment, the one on screen
+    when it named none): deploy, rollback, failover, restore, scaling to zero, and
     chaos that hits more than half of a service's instances, a database or a zone (``blast``:
     instances hit, of how many, and whether the target is a database or a zone)."""
     if (getattr(command, "env", None) or primary) != primary:
