@@ -1,9 +1,10 @@
 """Script files: one command per line, run on a simulated timeline (the README shows one).
 
 ``#`` starts a comment; ``wait D`` moves the timeline on; ``at HH:MM:SS`` moves it to that
-simulated time; any other line is a command in the ChatOps language. The whole file is checked
-before anything runs — every problem reported as ``file:line:col: message`` — so a script never
-stops half-way through because of a typo.
+simulated time; ``expect …`` states what should hold (``devsim_tui.expectations``); any other
+line is a command in the ChatOps language. The whole file is checked before anything runs —
+every problem reported as ``file:line:col: message`` — so a script never stops half-way through
+because of a typo.
 """
 
 from __future__ import annotations
@@ -18,18 +19,27 @@ from engine import DurationError, ScenarioSpec, format_clock, parse_duration
 from engine.commands import Advance
 
 from .chatops import ParseContext, ParseError, parse
+from .expectations import Expectation, Vocabulary, parse_expectation, too_early
 
 __all__ = ["Script", "ScriptError", "Step", "load_script"]
 
 _AT = re.compile(r"^at\s+(\S+)\s*$", re.I)
 _WAIT = re.compile(r"^wait\s+(.+?)\s*$", re.I)
+_EXPECT = re.compile(r"^expect(?:\s|$)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
     line: int
     at_ms: int
-    text: str  # the command, or "" for a pure timeline step
+    text: str  # the command, or "" for a pure timeline step or an expectation
+    expect: Expectation | None = None
+
+    @property
+    def end_ms(self) -> int:
+        """When the step is over: its time, or the end of its expectation's window."""
+        within = self.expect.within_ms if self.expect is not None else None
+        return self.at_ms + (within or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +49,12 @@ class Script:
 
     @property
     def end_ms(self) -> int:
-        return max((s.at_ms for s in self.steps), default=0)
+        """The last line's time, or the end of the last ``within`` window if that is later."""
+        return max((s.end_ms for s in self.steps), default=0)
+
+    @property
+    def expectations(self) -> tuple[Expectation, ...]:
+        return tuple(s.expect for s in self.steps if s.expect is not None)
 
 
 class ScriptError(Exception):
@@ -70,51 +85,83 @@ def parse_script(text: str, spec: ScenarioSpec, name: str = "<script>",
     bad = first_control_character(text)
     if bad is not None:  # a NUL or an escape sequence: not a script someone meant to write
         raise ScriptError([f"{name}:{bad[0]}:{bad[1]}: {bad[2]}"])
-    context = ParseContext.for_scenario(spec)
-    steps: list[Step] = []
-    problems: list[str] = []
-    now = 0
+    reader = _Reader(spec)
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].rstrip()
         col = len(line) - len(line.lstrip()) + 1
         line = line.strip()
         if not line:
             continue
-        where = f"{name}:{number}:{col}"
-        if (at := _AT.match(line)) is not None:
-            try:
-                target = parse_duration(at.group(1))
-            except DurationError as exc:
-                problems.append(f"{where}: at: {exc}")
-                continue
-            if target < now:
-                problems.append(f"{where}: at {format_clock(target)} is earlier than "
-                                f"{format_clock(now)}, where the script already is")
-                continue
-            now = target
-            steps.append(Step(number, now, ""))
-        elif (wait := _WAIT.match(line)) is not None:
-            try:
-                now += parse_duration(wait.group(1))
-            except DurationError as exc:
-                problems.append(f"{where}: wait: {exc}")
-                continue
-            steps.append(Step(number, now, ""))
-        elif line.lower().startswith("expect "):
-            problems.append(f"{where}: 'expect' lines are not supported in this version yet "
-                            "(they come with session recording)")
-        else:
-            result = parse(line, context)
-            if isinstance(result, ParseError):
-                hint = f" (try: {result.suggestions[0]})" if result.suggestions else ""
-                problems.append(f"{where}: {result.message}{hint}")
-                continue
-            steps.append(Step(number, now, line))
-            if isinstance(result, Advance):
-                now += result.duration * 1000
-        if duration_ms is not None and now > duration_ms:
-            problems.append(f"{where}: this line is at {format_clock(now)}, after the run ends "
-                            f"({format_clock(duration_ms)}); raise --duration or drop it")
-    if problems:
-        raise ScriptError(problems)
-    return Script(name, tuple(steps))
+        problem = reader.read(line, number, col)
+        if problem is not None:
+            reader.problems.append((number, f"{name}:{number}:{problem[0]}: {problem[1]}"))
+        elif duration_ms is not None and reader.now > duration_ms:
+            reader.problems.append((number, f"{name}:{number}:{col}: this line is at "
+                                    f"{format_clock(reader.now)}, after the run ends "
+                                    f"({format_clock(duration_ms)}); raise --duration or drop it"))
+    steps = tuple(reader.steps)
+    end = duration_ms if duration_ms is not None else max((s.end_ms for s in steps), default=0)
+    for step in steps:  # expectations that cannot mean anything where they stand
+        if step.expect is not None and (why := too_early(step.expect, step.at_ms, end)):
+            reader.problems.append((step.line, f"{name}:{step.line}:{step.expect.col}: {why}"))
+    if reader.problems:
+        raise ScriptError([p for _, p in sorted(reader.problems, key=lambda p: p[0])])
+    return Script(name, steps)
+
+
+Problem = tuple[int, str]  # column, message
+
+
+class _Reader:
+    """The timeline as the lines are read: where it is, the steps so far, the problems."""
+
+    def __init__(self, spec: ScenarioSpec) -> None:
+        self.context = ParseContext.for_scenario(spec)
+        self.vocabulary = Vocabulary.of(spec)
+        self.now = 0
+        self.steps: list[Step] = []
+        self.problems: list[tuple[int, str]] = []
+
+    def read(self, line: str, number: int, col: int) -> Problem | None:
+        for pattern, handler in ((_AT, self._at), (_WAIT, self._wait), (_EXPECT, self._expect)):
+            match = pattern.match(line)
+            if match is not None:
+                return handler(match, line, number, col)
+        return self._command(line, number, col)
+
+    def _at(self, match: re.Match[str], line: str, number: int, col: int) -> Problem | None:
+        try:
+            target = parse_duration(match.group(1))
+        except DurationError as exc:
+            return col, f"at: {exc}"
+        if target < self.now:
+            return col, (f"at {format_clock(target)} is earlier than {format_clock(self.now)}, "
+                         "where the script already is")
+        self.now = target
+        self.steps.append(Step(number, self.now, ""))
+        return None
+
+    def _wait(self, match: re.Match[str], line: str, number: int, col: int) -> Problem | None:
+        try:
+            self.now += parse_duration(match.group(1))
+        except DurationError as exc:
+            return col, f"wait: {exc}"
+        self.steps.append(Step(number, self.now, ""))
+        return None
+
+    def _expect(self, match: re.Match[str], line: str, number: int, col: int) -> Problem | None:
+        expectation = parse_expectation(line, number, col, self.vocabulary)
+        if isinstance(expectation, tuple):
+            return expectation
+        self.steps.append(Step(number, self.now, "", expectation))
+        return None
+
+    def _command(self, line: str, number: int, col: int) -> Problem | None:
+        result = parse(line, self.context)
+        if isinstance(result, ParseError):
+            hint = f" (try: {result.suggestions[0]})" if result.suggestions else ""
+            return col, f"{result.message}{hint}"
+        self.steps.append(Step(number, self.now, line))
+        if isinstance(result, Advance):
+            self.now += result.duration * 1000
+        return None

@@ -55,6 +55,9 @@ _FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
                               f"{d.get('summary', '')}" + _muted(d),
     "alert.resolved": lambda d: f"#{d['id']} {d['alert']}{_where(d)} on {d.get('service') or '—'}"
                                 f" resolved after {d.get('lasted_s', 0):g}s" + _muted(d),
+    "expect.passed": lambda d: f"✓ line {d['line']}: {d['text']} — {d['reason']}",
+    "expect.failed": lambda d: f"✗ line {d['line']}: {d['text']} — {d['reason']}",
+    "expect.skipped": lambda d: f"- line {d['line']}: {d['text']} — {d['reason']}",
 }
 
 

@@ -70,12 +70,22 @@ def execute(args: argparse.Namespace) -> int:
         from devsim_tui.chatops.session import ChatSession
 
         session = ChatSession(sim, dry_run=args.dry_run)
+        from devsim_tui.expectations import Judge  # expect lines: decided as the run goes
+
+        judge = Judge(sim, dry_run=args.dry_run)
         for step in script.steps:
-            _advance(sim, step.at_ms, args.speed, sink)
-            if step.text:
+            judge.advance(step.at_ms, lambda t: _advance(sim, t, args.speed, sink))
+            if step.expect is not None:
+                judge.activate(step.expect)
+            elif step.text:
                 session.submit(step.text)
+                judge.check()  # (a command such as `advance` moves the clock itself)
+        judge.advance(duration, lambda t: _advance(sim, t, args.speed, sink))
+        judge.finish()
     _advance(sim, duration, args.speed, sink)
     summary = sim.summary()
+    if script is not None:
+        summary["expectations"] = judge.report()
     if args.format == "json":
         _write_json(out, {"t": sim.now / 1000, "type": "summary", **summary})
     else:
@@ -83,7 +93,7 @@ def execute(args: argparse.Namespace) -> int:
 
         print_summary(summary, sim.snapshot(), out)
     out.flush()
-    return 0
+    return 1 if script is not None and judge.failed else 0  # 1: an expectation failed
 
 
 def _write_json(out: TextIO, record: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from engine import Snapshot, format_duration
@@ -55,8 +56,25 @@ def print_summary(summary: dict[str, Any], snapshot: Snapshot, out: TextIO) -> N
             console.print(f"{kind[:-1]} [bold]{name}[/bold]: {figures['requests']:,} operations, "
                           f"availability {_pct(figures['availability'])}, "
                           f"p99 {figures['p99_ms']:.1f} ms")
-    if not summary["databases"]:
-        return
+    if summary["databases"]:
+        console.print(_databases(summary, snapshot, env))
+    if "expectations" in summary:
+        _print_expectations(console, summary["expectations"])
+
+
+def _print_expectations(console: Console, report: dict[str, Any]) -> None:
+    """'Expectations: 3 passed, 1 failed', then each failure with its line and reason."""
+    counts = [f"[green]{report['passed']} passed[/]",
+              f"[{'red' if report['failed'] else 'green'}]{report['failed']} failed[/]"]
+    if report.get("skipped"):
+        counts.append(f"{report['skipped']} not judged (dry run)")
+    console.print(f"\n[bold]Expectations:[/bold] {', '.join(counts)}")
+    for failure in report["failures"]:
+        console.print(f"  [red]✗[/] line {failure['line']}: {escape(failure['text'])}\n"
+                      f"      {escape(failure['reason'])}", soft_wrap=True)
+
+
+def _databases(summary: dict[str, Any], snapshot: Snapshot, env: str) -> Table:
     databases = Table(title="Databases", title_justify="left")
     for header, justify in (("database", "left"), ("engine", "left"), ("nodes", "left"),
                             ("queries", "right"), ("availability", "right"),
@@ -72,4 +90,4 @@ def print_summary(summary: dict[str, Any], snapshot: Snapshot, out: TextIO) -> N
         databases.add_row(name, f"{db.engine} {db.version}", nodes, f"{figures['requests']:,}",
                           f"[{style}]{_pct(figures['availability'])}[/]",
                           f"{figures['p99_ms']:.1f} ms", f"{lag * 1000:.0f} ms", db.status)
-    console.print(databases)
+    return databases

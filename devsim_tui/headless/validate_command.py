@@ -1,8 +1,17 @@
-"""``devsim validate FILE``: check a scenario file and report every problem, one per line."""
+"""``devsim validate FILE``: check a scenario or a script file and report every problem, one
+per line (``file:line:col: message``), exit code 2 if there is any.
+
+A ``.yaml``/``.yml`` file is a scenario; a ``.txt`` or ``.devsim`` file is a script, checked
+against ``--scenario`` (its commands, ``wait``/``at`` lines and ``expect`` lines, as
+``devsim run --script`` would before running it). Any other file is a scenario if its first
+line that is not a comment reads like a YAML key (``name: …``), else a script.
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
+from pathlib import Path
 
 from engine.wording import counted
 
@@ -11,20 +20,20 @@ __all__ = ["configure", "execute"]
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE",
-                        help="a scenario file (.yaml/.yml) or a script file (anything else)")
+                        help="a scenario file (.yaml/.yml) or a script file (.txt/.devsim); "
+                             "another name is told apart by its first line")
     parser.add_argument("--scenario", default="shopfront", metavar="NAME|PATH",
                         help="for a script: the scenario whose names it uses (default shopfront)")
 
 
 def execute(args: argparse.Namespace) -> int:
     import sys
-    from pathlib import Path
 
     from engine import ScenarioError, load_scenario
 
     if not Path(args.file).is_file():
         raise ScenarioError(args.file, [_problem("no such file")])
-    if Path(args.file).suffix.lower() not in (".yaml", ".yml"):
+    if not _is_scenario(Path(args.file)):
         from devsim_tui.script import ScriptError, load_script
 
         try:
@@ -33,10 +42,12 @@ def execute(args: argparse.Namespace) -> int:
             print(str(exc), file=sys.stderr)
             return 2
         commands = sum(1 for s in script.steps if s.text)
+        expects = len(script.expectations)
         from engine import format_clock
 
-        print(f"{args.file}: ok — script of {counted(commands, 'command')} over "
-              f"{format_clock(script.end_ms)} for scenario {args.scenario!r}")
+        print(f"{args.file}: ok — script of {counted(commands, 'command')} and "
+              f"{counted(expects, 'expectation')} over {format_clock(script.end_ms)} for "
+              f"scenario {args.scenario!r}")
         return 0
     spec = load_scenario(args.file)
     print(f"{args.file}: ok — scenario {spec.name!r}: {counted(len(spec.services), 'service')}, "
@@ -49,3 +60,24 @@ def _problem(message: str):  # noqa: ANN202
     from engine.scenario.yaml_source import Problem
 
     return Problem((), message)
+
+
+_YAML_KEY = re.compile(r"^[A-Za-z_][\w-]*:(\s|$)")
+
+
+def _is_scenario(path: Path) -> bool:
+    """A scenario by its extension; a script by its own; otherwise by its first real line."""
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return True
+    if suffix in (".txt", ".devsim"):
+        return False
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                text = line.split("#", 1)[0].strip()
+                if text:
+                    return text == "---" or _YAML_KEY.match(text) is not None
+    except OSError:
+        return False  # the script reader reports why it cannot be read
+    return False
