@@ -12,7 +12,7 @@ from textual.widgets import Footer, Input
 
 from engine import Event, Simulation, load_scenario
 from engine.actions.checks import check
-from engine.commands import Help, Reply
+from engine.commands import Help
 from engine.actions.plan import preview
 
 from .bridge import EngineBridge
@@ -179,7 +179,7 @@ class DevsimApp(App[None]):
             return True
         problem = check(self.sim, result)
         if problem is not None:  # refused before any confirmation it could not honour
-            self.sim.record_command(text, result.intent, Reply(False, problem))
+            self.session.refuse(text, result, problem)
             chat.replied(False, problem)
             return False
         if needs_confirmation(result, self.sim.spec.primary_environment,
@@ -187,6 +187,7 @@ class DevsimApp(App[None]):
             changes = preview(self.sim, result)
             env = getattr(result, "env", None) or self.sim.spec.primary_environment
             if not await self.push_screen_wait(ConfirmScreen(text, result, changes, notes, env)):
+                self.session.cancel(text, result)
                 chat.replied(False, "cancelled; nothing changed")
                 return False
         outcome = self.session.run(text, result, notes)

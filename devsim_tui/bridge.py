@@ -49,6 +49,7 @@ class EngineBridge:
         self._typed_at = -1.0
         self._task: asyncio.Task[None] | None = None
         self.watching: set[str] = set()  # components whose instances a screen shows
+        self.stepped: list[Callable[[], None]] = []  # after each frame's steps (the recorder)
         sim.bus.subscribe(self._pending.append)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -86,6 +87,8 @@ class EngineBridge:
             for _ in self.advance(elapsed):
                 await asyncio.sleep(0)  # let keystrokes in between slices
             self.flush_events()
+            for hook in self.stepped:
+                hook()
             if now - self._last_snapshot >= (STALE_S if typing else SNAPSHOT_S):
                 self.publish()
 
@@ -109,6 +112,8 @@ class EngineBridge:
         for _ in self.advance(elapsed_s):
             pass
         self.flush_events()
+        for hook in self.stepped:
+            hook()
         self.publish()
 
     # -- what the UI gets --------------------------------------------------------------------

@@ -40,6 +40,12 @@ SUBCOMMANDS = (
     Subcommand("validate", "check a scenario or script file and report every problem",
                "devsim_tui.headless.validate_command"),
     Subcommand("detect", "run the anomaly detector online over a metric CSV export", "devsim_tui.headless.detect_command"),  # noqa: E501
+    Subcommand("sessions", "list the recorded sessions, newest first",
+               "devsim_tui.headless.sessions_command"),
+    Subcommand("replay", "re-run a recorded session from its recorded commands",
+               "devsim_tui.headless.replay_command"),
+    Subcommand("resume", "continue a recorded session in the console from where it stopped",
+               "devsim_tui.resume_command"),
 )
 DEFAULT_ARGV = ("tui",)
 
@@ -74,12 +80,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_OK
+    from devsim_tui.store.errors import StoreError
     from engine import ScenarioError
 
     try:
         return int(args._module.execute(args))
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except StoreError as exc:  # the session database: one line naming the file
+        print(f"devsim {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("devsim: interrupted", file=sys.stderr)

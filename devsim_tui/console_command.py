@@ -24,6 +24,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed", type=speed_factor, default=None, metavar="X",
                         help="simulated seconds per second (default: from the config, else 10)")
     parser.add_argument("--paused", action="store_true", help="start with the clock stopped")
+    from .store.recording import add_recording_arguments
+
+    add_recording_arguments(parser)  # --db PATH, --no-record
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -43,7 +46,17 @@ def execute(args: argparse.Namespace) -> int:
 
     app = make_app(scenario, seed=args.seed, speed=args.speed, paused=args.paused,
                    config=config)
-    run_until_stopped(app)
+    from .store.console_recording import record_console
+    from .store.recording import start_recording
+
+    recorder = start_recording(args, app.sim, "tui", threaded=True)  # StoreError: exit 2
+    if recorder is not None:
+        record_console(app, recorder)
+    try:
+        run_until_stopped(app)
+    finally:
+        if recorder is not None:
+            recorder.close("stopped")
     return 0
 
 

@@ -39,3 +39,11 @@ services:
 @pytest.fixture
 def make_sim():
     return build
+
+
+@pytest.fixture(autouse=True)
+def private_data_home(tmp_path_factory: pytest.TempPathFactory,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Session databases go to a temporary data directory, never the real home directory
+    (subprocesses inherit it through the environment)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))

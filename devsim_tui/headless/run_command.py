@@ -37,6 +37,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "would do, and do none of it")
     parser.add_argument("--speed", type=speed_factor, default=None, metavar="X",
                         help="pace the run at X simulated seconds per wall second")
+    from devsim_tui.store.recording import add_recording_arguments
+
+    add_recording_arguments(parser)  # --db PATH, --no-record
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -59,6 +62,10 @@ def execute(args: argparse.Namespace) -> int:
     duration = args.duration or (script.end_ms if script else DEFAULT_DURATION_MS)
     sim = Simulation(spec, seed=args.seed)
     out = sys.stdout
+    from devsim_tui.store.run_recording import RunRecording
+
+    recording = RunRecording.start(args, sim)  # recorded unless --no-record (StoreError: exit 2)
+    out = recording.gate(out)  # a line goes out once the session store holds it
     sink = _LineSink(out)
     if args.format == "json":
         sim.bus.subscribe(lambda event: _write_json(out, event.to_dict()))
@@ -69,7 +76,7 @@ def execute(args: argparse.Namespace) -> int:
     if script is not None:
         from devsim_tui.chatops.session import ChatSession
 
-        session = ChatSession(sim, dry_run=args.dry_run)
+        session = ChatSession(sim, dry_run=args.dry_run, journal=recording.journal)
         from devsim_tui.expectations import Judge  # expect lines: decided as the run goes
 
         judge = Judge(sim, dry_run=args.dry_run)
@@ -83,6 +90,7 @@ def execute(args: argparse.Namespace) -> int:
         judge.advance(duration, lambda t: _advance(sim, t, args.speed, sink))
         judge.finish()
     _advance(sim, duration, args.speed, sink)
+    recording.finish()
     summary = sim.summary()
     if script is not None:
         summary["expectations"] = judge.report()

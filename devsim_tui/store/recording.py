@@ -1,0 +1,71 @@
+"""What front ends call to record: the ``--db``/``--no-record`` options and starting a recorder.
+
+    recorder = start_recording(args, sim, "run")        # None with --no-record
+    recorder.attach(chat)                               # commands committed before they act
+    ...
+    recorder.close("finished")
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .database import open_store
+from .errors import StoreError
+from .recorder import Recorder, SessionStart
+from .writer import SyncWriter, ThreadedWriter
+
+if TYPE_CHECKING:
+    from engine import ScenarioSpec, Simulation
+
+__all__ = ["add_db_argument", "add_recording_arguments", "scenario_text", "start_recording"]
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=None, metavar="PATH",
+                        help="the session database (default: $XDG_DATA_HOME/devsim/sessions.db, "
+                             "else ~/.local/share/devsim/sessions.db)")
+
+
+def add_recording_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_argument(parser)
+    parser.add_argument("--no-record", action="store_true",
+                        help="do not record this session")
+
+
+def scenario_text(spec: ScenarioSpec) -> str:
+    """The text the scenario was read from, kept with the session so replay needs no file."""
+    from engine.scenario import ScenarioError, resolve_scenario
+
+    path = Path(spec.source)
+    try:
+        if not path.is_file():
+            path = resolve_scenario(spec.name)
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, ScenarioError) as exc:
+        raise StoreError(f"{spec.source or spec.name}: cannot read the scenario again to "
+                         f"record it: {exc}") from None
+
+
+def start_recording(args: argparse.Namespace, sim: Simulation, front_end: str, *,
+                    threaded: bool = False, dry_run: bool = False,
+                    **options: Any) -> Recorder | None:
+    """A recorder for a new session in ``args.db`` (None when ``args.no_record``).
+
+    Raises:
+        StoreError: the database cannot be opened or written.
+    """
+    if getattr(args, "no_record", False):
+        return None
+    db = open_store(getattr(args, "db", None), threaded=threaded)
+    writer = ThreadedWriter(db) if threaded else SyncWriter(db)
+    start = SessionStart(front_end, scenario_text(sim.spec), dry_run=dry_run)
+    try:
+        if threaded:  # batches when the console says (each frame), failures said, not raised
+            options = {**options, "flush_events": None, "strict": False}
+        return Recorder.start(writer, sim, start, **options)
+    except BaseException:
+        writer.close()
+        raise

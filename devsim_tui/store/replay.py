@@ -1,0 +1,127 @@
+"""Replaying a recorded session: the same scenario text and seed, the same commands at the same
+simulated times through a ``ChatSession``, each the way it went the first time.
+
+A command's ``path`` says how it went: ``reject`` lines are submitted as typed (the parser
+refuses what it refused); ``apply`` lines are understood again and run — as recorded, should the
+console have read them a little earlier than it ran them (a confirmation takes wall time, and
+"two more pods" counts the pods when it is read); ``refuse`` lines are understood and refused with the
+front end's check, as the console did; ``cancel`` lines are understood (the conversation's
+context moves on as it did) and go no further. The front end's state each command saw — the
+environment on screen, the speed, paused or not, who typed it — is restored before it runs.
+A command still ``pending`` was being applied when the process stopped: it is applied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from engine import Simulation, parse_scenario
+from engine.actions.checks import check
+from engine.commands import COMMAND_TYPES, Command, Plan
+
+from devsim_tui.chatops import ParseError
+from devsim_tui.chatops.session import ChatSession, Outcome
+
+__all__ = ["Replay", "build_simulation"]
+
+OnCommand = Callable[[dict[str, Any], Outcome | None], None]
+
+
+def build_simulation(session: dict[str, Any]) -> Simulation:
+    """The session's world at time zero, from the scenario text it recorded."""
+    spec = parse_scenario(session["scenario_source"], session.get("scenario_file")
+                          or session["scenario"])
+    sim = Simulation(spec, seed=int(session["seed"]))
+    if session.get("user"):
+        sim.user = session["user"]
+    return sim
+
+
+class Replay:
+    """Drives a fresh simulation through recorded commands (see the module docstring)."""
+
+    def __init__(self, session: dict[str, Any], sim: Simulation | None = None) -> None:
+        self.session = session
+        self.sim = sim or build_simulation(session)
+        self.chat = ChatSession(self.sim, dry_run=bool(session.get("dry_run")))
+
+    def run(self, commands: Sequence[dict[str, Any]], until_ms: int,
+            on_command: OnCommand | None = None,
+            step: Callable[[int], None] | None = None) -> None:
+        """Apply ``commands`` at their times, then run to ``until_ms``. ``step(t)`` moves the
+        clock (default ``run_until``); ``on_command`` sees each row and its outcome."""
+        advance = step or self.sim.run_until
+        for row in commands:
+            if self.sim.now < row["t_ms"]:
+                advance(row["t_ms"])
+            outcome = self.apply(row)
+            if on_command is not None:
+                on_command(row, outcome)
+        if self.sim.now < until_ms:
+            advance(until_ms)
+
+    def apply(self, row: dict[str, Any]) -> Outcome | None:
+        sim, chat = self.sim, self.chat
+        chat.env = row.get("environment")
+        if row.get("user"):
+            sim.user = row["user"]
+        if row.get("speed") is not None:
+            sim.speed = float(row["speed"])
+        if row.get("paused") is not None:
+            sim.paused = bool(row["paused"])
+        return PATHS.get(row["path"], _submit)(chat, row)
+
+
+def _submit(chat: ChatSession, row: dict[str, Any]) -> Outcome:
+    return chat.submit(row["text"])
+
+
+def _apply(chat: ChatSession, row: dict[str, Any]) -> Outcome:
+    result = chat.understand(row["text"])
+    notes = tuple(chat.context.notes)
+    if isinstance(result, ParseError):
+        return chat.reject(row["text"], result)
+    ran = Plan(result) if chat.dry_run and result.changes_production else result
+    if row.get("args") is not None and row.get("intent") is not None and \
+            {"intent": ran.intent, "args": ran.args()} != _recorded(row):
+        result = _command_from(_recorded(row)) or result
+    return chat.run(row["text"], result, notes)
+
+
+def _recorded(row: dict[str, Any]) -> dict[str, Any]:
+    return {"intent": row["intent"], "args": json.loads(row["args"])}
+
+
+def _command_from(data: dict[str, Any]) -> Command | None:
+    """A command rebuilt from its recorded ``{"intent", "args"}`` (None if it cannot be)."""
+    cls = COMMAND_TYPES.get(data.get("intent", ""))
+    if cls is None:
+        return None
+    args = data.get("args") or {}
+    try:
+        if cls is Plan:
+            inner = _command_from(args.get("command") or {})
+            return Plan(inner) if inner is not None else None
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in args.items()})
+    except TypeError:
+        return None
+
+
+def _refuse(chat: ChatSession, row: dict[str, Any]) -> Outcome:
+    result = chat.understand(row["text"])
+    if isinstance(result, ParseError):  # (cannot happen with the same parser: it parsed)
+        return chat.reject(row["text"], result)
+    problem = check(chat.sim, result) or row.get("reply") or "refused"
+    return chat.refuse(row["text"], result, problem)
+
+
+def _cancel(chat: ChatSession, row: dict[str, Any]) -> None:
+    chat.understand(row["text"])
+    return None
+
+
+PATHS: dict[str, Callable[[ChatSession, dict[str, Any]], Outcome | None]] = {
+    "apply": _apply, "reject": _submit, "refuse": _refuse, "cancel": _cancel,
+}
