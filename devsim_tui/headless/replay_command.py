@@ -4,7 +4,8 @@ The scenario text and seed kept with the session rebuild its world; each command
 again at the simulated time it was given, the way it went the first time (refused ones
 included), up to the time the session reached. The output is what ``devsim run`` prints:
 the same event stream as the original, then the summary. ``--branch N`` replays one branch's
-linear history only (its ancestors' commands up to each fork, then its own).
+linear history only (its ancestors' commands up to each fork, then its own). Exit status 1
+when a script's expectation failed, as ``devsim run`` would say.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def execute(args: argparse.Namespace) -> int:
           f"{_clock(plan.until_ms)}", file=sys.stderr)
     replay.run(plan.commands, plan.until_ms)
     summary = sim.summary()
+    if replay.judge is not None:  # a script's expectations, judged again
+        summary["expectations"] = replay.judge.report()
     if args.format == "json":
         _json_line(out, {"t": sim.now / 1000, "type": "summary", **summary})
     else:
@@ -63,7 +66,7 @@ def execute(args: argparse.Namespace) -> int:
 
         print_summary(summary, sim.snapshot(), out)
     out.flush()
-    return 0
+    return 1 if replay.judge is not None and replay.judge.failed else 0
 
 
 def _json_line(out: Any, record: dict[str, Any]) -> None:

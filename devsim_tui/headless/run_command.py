@@ -40,6 +40,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from devsim_tui.store.recording import add_recording_arguments
 
     add_recording_arguments(parser)  # --db PATH, --no-record
+    from devsim_tui.store.recording import add_recording_arguments
+
+    add_recording_arguments(parser)  # --db PATH, --no-record
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -83,6 +86,7 @@ def execute(args: argparse.Namespace) -> int:
         for step in script.steps:
             judge.advance(step.at_ms, lambda t: _advance(sim, t, args.speed, sink))
             if step.expect is not None:
+                recording.expect(step.expect)  # kept with the commands, for replay
                 judge.activate(step.expect)
             elif step.text:
                 session.submit(step.text)

@@ -15,7 +15,7 @@ import os
 import secrets
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -130,14 +130,24 @@ class Recorder:
 
     # -- the journal -------------------------------------------------------------------------
     def before(self, text: str, command: Command | None, env: str | None, path: str) -> int | None:
+        args = json.dumps(command.args(), default=_plain) if command is not None else None
+        return self._record(text, command.intent if command is not None else None, args, env,
+                            path, "pending")
+
+    def expect(self, expectation: Any) -> None:
+        """A script's ``expect`` line, reached: kept with the commands, so a replay hands it
+        to a judge again (its decision is an ``expect.*`` event)."""
+        self._record(expectation.text, "expect", json.dumps(asdict(expectation)), None,
+                     "expect", "applied")
+
+    def _record(self, text: str, intent: str | None, args: str | None, env: str | None,
+                path: str, state: str) -> int | None:
         if not self.enabled:
             return None
         seq, self._seq = self._seq, self._seq + 1
         sim = self.sim
-        args = json.dumps(command.args(), default=_plain) if command is not None else None
-        row = (self.id, self.book.current, seq, sim.now, wall_now(), sim.user, text,
-               command.intent if command is not None else None, args, env, path, sim.speed,
-               int(sim.paused), "pending")
+        row = (self.id, self.book.current, seq, sim.now, wall_now(), sim.user, text, intent,
+               args, env, path, sim.speed, int(sim.paused), state)
         batch = self._take()
 
         def write(db: Database) -> None:

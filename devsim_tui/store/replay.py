@@ -1,14 +1,16 @@
 """Replaying a recorded session: the same scenario text and seed, the same commands at the same
 simulated times through a ``ChatSession``, each the way it went the first time.
 
-A command's ``path`` says how it went: ``reject`` lines are submitted as typed (the parser
-refuses what it refused); ``apply`` lines are understood again and run — as recorded, should the
-console have read them a little earlier than it ran them (a confirmation takes wall time, and
-"two more pods" counts the pods when it is read); ``refuse`` lines are understood and refused with the
-front end's check, as the console did; ``cancel`` lines are understood (the conversation's
-context moves on as it did) and go no further. The front end's state each command saw — the
-environment on screen, the speed, paused or not, who typed it — is restored before it runs.
-A command still ``pending`` was being applied when the process stopped: it is applied.
+A command's ``path`` says how it went. ``reject`` lines are submitted as typed (the parser
+refuses what it refused). ``apply`` lines are understood again and run — as recorded, should
+the console have read them a little earlier than it ran them (a confirmation takes wall time,
+and "two more pods" counts the pods when it is read). ``refuse`` lines are understood and
+refused with the front end's check, as the console did; ``cancel`` lines are understood (the
+conversation's context moves on as it did) and go no further. ``expect`` lines (a script's
+expectations) are handed to a judge again, which decides them as the first run did. The
+front end's state each command saw — the environment on screen, the speed, paused or not,
+who typed it — is restored before it runs. A command still ``pending`` was being applied
+when the process stopped: it is applied.
 """
 
 from __future__ import annotations
@@ -46,21 +48,34 @@ class Replay:
         self.session = session
         self.sim = sim or build_simulation(session)
         self.chat = ChatSession(self.sim, dry_run=bool(session.get("dry_run")))
+        self.judge: Any = None  # the expectations' judge, once a script's first one is met
 
     def run(self, commands: Sequence[dict[str, Any]], until_ms: int,
-            on_command: OnCommand | None = None,
-            step: Callable[[int], None] | None = None) -> None:
-        """Apply ``commands`` at their times, then run to ``until_ms``. ``step(t)`` moves the
-        clock (default ``run_until``); ``on_command`` sees each row and its outcome."""
-        advance = step or self.sim.run_until
+            on_command: OnCommand | None = None) -> None:
+        """Apply ``commands`` at their times, then run to ``until_ms`` (and, for a finished
+        run with expectations, judge what is still open, as its end did)."""
+        if any(row["path"] == "expect" for row in commands):
+            from devsim_tui.expectations import Judge
+
+            self.judge = Judge(self.sim, dry_run=self.chat.dry_run)
         for row in commands:
-            if self.sim.now < row["t_ms"]:
-                advance(row["t_ms"])
+            self._advance(row["t_ms"])
             outcome = self.apply(row)
+            if self.judge is not None:
+                self.judge.check()
             if on_command is not None:
                 on_command(row, outcome)
-        if self.sim.now < until_ms:
-            advance(until_ms)
+        self._advance(until_ms)
+        if self.judge is not None and self.session.get("state") == "finished":
+            self.judge.finish()
+
+    def _advance(self, t_ms: int) -> None:
+        if self.sim.now >= t_ms:
+            return
+        if self.judge is not None:  # stopping where a check is due, as the run did
+            self.judge.advance(t_ms, self.sim.run_until)
+        else:
+            self.sim.run_until(t_ms)
 
     def apply(self, row: dict[str, Any]) -> Outcome | None:
         sim, chat = self.sim, self.chat
@@ -71,14 +86,15 @@ class Replay:
             sim.speed = float(row["speed"])
         if row.get("paused") is not None:
             sim.paused = bool(row["paused"])
-        return PATHS.get(row["path"], _submit)(chat, row)
+        return PATHS.get(row["path"], _apply)(self, row)
 
 
-def _submit(chat: ChatSession, row: dict[str, Any]) -> Outcome:
-    return chat.submit(row["text"])
+def _submit(replay: Replay, row: dict[str, Any]) -> Outcome:
+    return replay.chat.submit(row["text"])
 
 
-def _apply(chat: ChatSession, row: dict[str, Any]) -> Outcome:
+def _apply(replay: Replay, row: dict[str, Any]) -> Outcome:
+    chat = replay.chat
     result = chat.understand(row["text"])
     notes = tuple(chat.context.notes)
     if isinstance(result, ParseError):
@@ -88,6 +104,33 @@ def _apply(chat: ChatSession, row: dict[str, Any]) -> Outcome:
             {"intent": ran.intent, "args": ran.args()} != _recorded(row):
         result = _command_from(_recorded(row)) or result
     return chat.run(row["text"], result, notes)
+
+
+def _refuse(replay: Replay, row: dict[str, Any]) -> Outcome:
+    chat = replay.chat
+    result = chat.understand(row["text"])
+    if isinstance(result, ParseError):  # (cannot happen with the same parser: it parsed)
+        return chat.reject(row["text"], result)
+    problem = check(chat.sim, result) or row.get("reply") or "refused"
+    return chat.refuse(row["text"], result, problem)
+
+
+def _cancel(replay: Replay, row: dict[str, Any]) -> None:
+    replay.chat.understand(row["text"])
+    return None
+
+
+def _expect(replay: Replay, row: dict[str, Any]) -> None:
+    from devsim_tui.expectations import Expectation
+
+    replay.judge.activate(Expectation(**json.loads(row["args"])))
+    return None
+
+
+PATHS: dict[str, Callable[[Replay, dict[str, Any]], Outcome | None]] = {
+    "apply": _apply, "reject": _submit, "refuse": _refuse, "cancel": _cancel,
+    "expect": _expect,
+}
 
 
 def _recorded(row: dict[str, Any]) -> dict[str, Any]:
@@ -107,21 +150,3 @@ def _command_from(data: dict[str, Any]) -> Command | None:
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in args.items()})
     except TypeError:
         return None
-
-
-def _refuse(chat: ChatSession, row: dict[str, Any]) -> Outcome:
-    result = chat.understand(row["text"])
-    if isinstance(result, ParseError):  # (cannot happen with the same parser: it parsed)
-        return chat.reject(row["text"], result)
-    problem = check(chat.sim, result) or row.get("reply") or "refused"
-    return chat.refuse(row["text"], result, problem)
-
-
-def _cancel(chat: ChatSession, row: dict[str, Any]) -> None:
-    chat.understand(row["text"])
-    return None
-
-
-PATHS: dict[str, Callable[[ChatSession, dict[str, Any]], Outcome | None]] = {
-    "apply": _apply, "reject": _submit, "refuse": _refuse, "cancel": _cancel,
-}

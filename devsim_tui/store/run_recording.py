@@ -51,6 +51,11 @@ class RunRecording:
         self.recorder.committed.append(self._gate.release)
         return self._gate  # type: ignore[return-value]
 
+    def expect(self, expectation: object) -> None:
+        """A script's ``expect`` line is reached (before the judge takes it)."""
+        if self.recorder is not None:
+            self.recorder.expect(expectation)
+
     def finish(self) -> None:
         """The run completed: write the rest, mark it finished, let the output flow."""
         self._close("finished")
