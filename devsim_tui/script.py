@@ -21,7 +21,7 @@ from engine.commands import Advance
 from .chatops import ParseContext, ParseError, parse
 from .expectations import Expectation, Vocabulary, parse_expectation, too_early
 
-__all__ = ["Script", "ScriptError", "Step", "load_script"]
+__all__ = ["Script", "ScriptError", "Step", "builtin_scripts", "load_script", "resolve_script"]
 
 _AT = re.compile(r"^at\s+(\S+)\s*$", re.I)
 _WAIT = re.compile(r"^wait\s+(.+?)\s*$", re.I)
@@ -65,18 +65,42 @@ class ScriptError(Exception):
         self.problems = problems
 
 
+def builtin_scripts() -> dict[str, Path]:
+    """The example scripts shipped with the scenarios, by name (``shopfront-canary``)."""
+    from engine.scenario import builtin_dir
+
+    return {p.stem: p for p in sorted((builtin_dir() / "scripts").glob("*.txt"))}
+
+
+def resolve_script(name_or_path: str | Path) -> Path:
+    """A script file, or a shipped script by its name when no such file exists."""
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    shipped = builtin_scripts()
+    return shipped.get(path.name.removesuffix(".txt"), path) if path.parent == Path() else path
+
+
 def load_script(path: str | Path, spec: ScenarioSpec, duration_ms: int | None = None) -> Script:
-    """Read and check a script against a scenario.
+    """Read and check a script (a file, or a shipped script's name) against a scenario.
 
     Raises:
         ScriptError: unreadable file, or lines that do not parse or go back in time.
     """
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = resolve_script(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ScriptError([f"{name}: cannot read the script: {reason}"]) from None
+        hint = ""
+        if isinstance(exc, FileNotFoundError):
+            import difflib
+
+            shipped = list(builtin_scripts())
+            near = difflib.get_close_matches(Path(name).stem, shipped, n=1)
+            hint = (f"; did you mean {near[0]!r}?" if near else
+                    f" (shipped scripts: {', '.join(shipped)})" if shipped else "")
+        raise ScriptError([f"{name}: cannot read the script: {reason}{hint}"]) from None
     return parse_script(text, spec, name, duration_ms)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine import format_clock
 
@@ -75,7 +75,8 @@ def _word(h: Happening) -> str:
     return h.name.replace("_", " ")
 
 
-def _firing(look: Look, name: str, on: str | None) -> list:  # noqa: ANN401 - engine Alerts
+def _firing(look: Look, name: str, on: str | None) -> list[Any]:
+    """The alerts of rule ``name`` (on ``on``, if given) firing now."""
     return [a for a in look.sim.alerts.firing() if a.name == name and on in (None, a.component)]
 
 
@@ -145,8 +146,9 @@ def no_anomaly(x: Expectation, look: Look) -> Observation:
     episode = look.sim.anomalies.open.get(x.subject or "")
     if episode is None:
         return Observation(True, f"no anomaly open on {x.subject}{_learning(look)}")
+    details = ", ".join(episode.details[:2])
     return Observation(False, f"anomaly on {x.subject} open since "
-                              f"{format_clock(episode.start_ms)} ({', '.join(episode.details[:2])})")
+                              f"{format_clock(episode.start_ms)} ({details})")
 
 
 def _node(look: Look, name: str) -> int:

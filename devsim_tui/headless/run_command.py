@@ -137,7 +137,7 @@ def _advance(sim: Any, duration: int, speed: float | None, sink: _LineSink) -> N
     chunk = CHUNK_TICKS * sim.spec.tick
     if sim.now >= duration:
         return
-    if not sys.stderr.isatty():
+    if not sys.stderr.isatty() or duration - sim.now <= chunk:  # (no bar for a short step)
         sim.run_until(duration)
         return
     from rich.console import Console

@@ -20,8 +20,8 @@ __all__ = ["configure", "execute"]
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE",
-                        help="a scenario file (.yaml/.yml) or a script file (.txt/.devsim); "
-                             "another name is told apart by its first line")
+                        help="a scenario file (.yaml/.yml), a script file (.txt/.devsim) or a "
+                             "shipped script's name; another file is told apart by its first line")
     parser.add_argument("--scenario", default="shopfront", metavar="NAME|PATH",
                         help="for a script: the scenario whose names it uses (default shopfront)")
 
@@ -31,9 +31,11 @@ def execute(args: argparse.Namespace) -> int:
 
     from engine import ScenarioError, load_scenario
 
-    if not Path(args.file).is_file():
+    from devsim_tui.script import resolve_script
+
+    if not resolve_script(args.file).is_file():
         raise ScenarioError(args.file, [_problem("no such file")])
-    if not _is_scenario(Path(args.file)):
+    if not _is_scenario(resolve_script(args.file)):
         from devsim_tui.script import ScriptError, load_script
 
         try:

@@ -21,6 +21,8 @@ def test_wheel_ships_the_scenarios_and_a_plain_install_lists_them(tmp_path: Path
     for scenario in ("shopfront", "devops-simulator", "smartcloudops", "ai-platform"):
         assert f"engine/_scenarios/{scenario}.yaml" in names
     assert any(n.endswith("entry_points.txt") for n in names)
+    shipped = {n.rsplit("/", 1)[-1] for n in names if n.startswith("engine/_scenarios/scripts/")}
+    assert shipped == {p.name for p in (ROOT / "scenarios" / "scripts").glob("*.txt")}
 
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
