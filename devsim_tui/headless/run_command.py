@@ -40,9 +40,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from devsim_tui.store.recording import add_recording_arguments
 
     add_recording_arguments(parser)  # --db PATH, --no-record
-    from devsim_tui.store.recording import add_recording_arguments
-
-    add_recording_arguments(parser)  # --db PATH, --no-record
 
 
 def execute(args: argparse.Namespace) -> int:
