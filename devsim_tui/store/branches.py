@@ -2,9 +2,9 @@
 
 Branch 0 is the session from its start. A ``rewind`` event (fields ``from`` and ``to``, in
 simulated seconds) starts branch N+1 with the current branch as its parent, forked at ``to``;
-what follows belongs to it. A branch's linear history is its ancestors' commands up to each
-fork (a command given at the fork's very time included), then its own, up to the branch's
-last time; rewinds are left out (each branch's history ends where it was left).
+what follows belongs to it. A branch's linear history is its ancestors' commands given before
+each fork (a rewind to T undoes the commands given at T or later), then its own, up to the
+branch's last time; rewinds are left out (each branch's history ends where it was left).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class BranchBook:
 
     def lineage(self, branch_id: int) -> list[tuple[int, int | None]]:
         """(branch, cut-off ms or None for all of it) from the root down to ``branch_id``:
-        each ancestor counts up to the earliest fork below it."""
+        each ancestor counts before the earliest fork below it."""
         if branch_id not in self.branches:
             known = ", ".join(str(b) for b in sorted(self.branches))
             raise KeyError(f"no branch {branch_id} (branches: {known})")
@@ -70,6 +70,6 @@ def linear_history(book: BranchBook, branch_id: int,
         if row["branch"] not in cuts or row["seq"] in forks:
             continue
         cut = cuts[row["branch"]]
-        if cut is None or row["t_ms"] <= cut:
+        if cut is None or row["t_ms"] < cut:
             chosen.append(row)
     return chosen

@@ -340,6 +340,7 @@ def test_a_rewind_event_starts_a_branch(tmp_path: Path) -> None:
         recorder.after(token, Reply(True, "rewound"))
 
     at(60, "status checkout")
+    at(90, "status search")  # at the fork's very time: undone by the rewind to it
     at(120, "scale cart to 3")
     rewind(90)
     at(150, "status web")
@@ -350,10 +351,10 @@ def test_a_rewind_event_starts_a_branch(tmp_path: Path) -> None:
     assert rows(db_path, "select id, parent, forked_at_ms, forked_by, last_t_ms from branches "
                          "order by id") == [
         {"id": 0, "parent": None, "forked_at_ms": 0, "forked_by": None, "last_t_ms": 120_000},
-        {"id": 1, "parent": 0, "forked_at_ms": 90_000, "forked_by": 2, "last_t_ms": 150_000},
-        {"id": 2, "parent": 1, "forked_at_ms": 30_000, "forked_by": 4, "last_t_ms": 160_000}]
+        {"id": 1, "parent": 0, "forked_at_ms": 90_000, "forked_by": 3, "last_t_ms": 150_000},
+        {"id": 2, "parent": 1, "forked_at_ms": 30_000, "forked_by": 5, "last_t_ms": 160_000}]
     commands = rows(db_path, "select branch, seq, t_ms, text from commands order by seq")
-    assert [c["branch"] for c in commands] == [0, 0, 0, 1, 1, 2]
+    assert [c["branch"] for c in commands] == [0, 0, 0, 0, 1, 1, 2]
     events = rows(db_path, "select branch, type from events order by seq")
     assert [e["branch"] for e in events if e["type"] == "rewind"] == [1, 2]
     assert rows(db_path, "select branch from sessions") == [{"branch": 2}]
@@ -363,8 +364,8 @@ def test_a_rewind_event_starts_a_branch(tmp_path: Path) -> None:
     assert one.until_ms == 150_000
     assert [c["text"] for c in load_plan(db, None, 2).commands] == ["status cart"]
     everything = load_plan(db, None)
-    assert len(everything.commands) == 6 and everything.until_ms == 160_000
-    assert linear_history(everything.book, 0, commands) == commands[:2]
+    assert len(everything.commands) == 7 and everything.until_ms == 160_000
+    assert linear_history(everything.book, 0, commands) == commands[:3]
 
 
 # -- the console -----------------------------------------------------------------------------
