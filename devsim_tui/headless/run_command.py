@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from .arguments import duration_ms, non_negative_int, speed_factor
@@ -66,6 +67,7 @@ def execute(args: argparse.Namespace) -> int:
 
     recording = RunRecording.start(args, sim)  # recorded unless --no-record (StoreError: exit 2)
     out = recording.gate(out)  # a line goes out once the session store holds it
+    stepped = recording.checkpoint  # the store writes a batch after each chunk of time
     sink = _LineSink(out)
     if args.format == "json":
         sim.bus.subscribe(lambda event: _write_json(out, event.to_dict()))
@@ -81,16 +83,16 @@ def execute(args: argparse.Namespace) -> int:
 
         judge = Judge(sim, dry_run=args.dry_run)
         for step in script.steps:
-            judge.advance(step.at_ms, lambda t: _advance(sim, t, args.speed, sink))
+            judge.advance(step.at_ms, lambda t: _advance(sim, t, args.speed, sink, stepped))
             if step.expect is not None:
                 recording.expect(step.expect)  # kept with the commands, for replay
                 judge.activate(step.expect)
             elif step.text:
                 session.submit(step.text)
                 judge.check()  # (a command such as `advance` moves the clock itself)
-        judge.advance(duration, lambda t: _advance(sim, t, args.speed, sink))
+        judge.advance(duration, lambda t: _advance(sim, t, args.speed, sink, stepped))
         judge.finish()
-    _advance(sim, duration, args.speed, sink)
+    _advance(sim, duration, args.speed, sink, stepped)
     recording.finish()
     summary = sim.summary()
     if script is not None:
@@ -124,8 +126,10 @@ class _LineSink:
             print(line, file=self.out)
 
 
-def _advance(sim: Any, duration: int, speed: float | None, sink: _LineSink) -> None:
-    """Step to ``duration``: in chunks with a progress bar, or paced against the wall clock."""
+def _advance(sim: Any, duration: int, speed: float | None, sink: _LineSink,
+             stepped: Callable[[], None] = lambda: None) -> None:
+    """Step to ``duration``: in chunks (``stepped`` after each), with a progress bar on a
+    terminal, or paced against the wall clock."""
     if speed is not None:
         from .pacing import run_paced
 
@@ -135,7 +139,9 @@ def _advance(sim: Any, duration: int, speed: float | None, sink: _LineSink) -> N
     if sim.now >= duration:
         return
     if not sys.stderr.isatty() or duration - sim.now <= chunk:  # (no bar for a short step)
-        sim.run_until(duration)
+        while sim.now < duration:
+            sim.run_until(min(sim.now + chunk, duration))
+            stepped()
         return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -151,5 +157,6 @@ def _advance(sim: Any, duration: int, speed: float | None, sink: _LineSink) -> N
         task = progress.add_task(sim.spec.name, total=duration, clock="00:00:00")
         while sim.now < duration:
             sim.run_until(min(sim.now + chunk, duration))
+            stepped()
             progress.update(task, completed=sim.now, clock=format_clock(sim.now))
     sink.console = None

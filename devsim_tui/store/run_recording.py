@@ -51,6 +51,11 @@ class RunRecording:
         self.recorder.committed.append(self._gate.release)
         return self._gate  # type: ignore[return-value]
 
+    def checkpoint(self) -> None:
+        """A chunk of simulated time has run: write a batch (and the minutes it completed)."""
+        if self.recorder is not None and not self._done:
+            self.recorder.checkpoint()
+
     def expect(self, expectation: object) -> None:
         """A script's ``expect`` line is reached (before the judge takes it)."""
         if self.recorder is not None:
