@@ -62,6 +62,8 @@ class SessionStart:
     front_end: str  # run, tui, repl …
     source: str  # the scenario file's text: replay does not need the file
     dry_run: bool = False
+    script: str | None = None  # the script a run followed, as named, and its text
+    script_source: str | None = None
 
 
 @dataclass(slots=True)
@@ -112,11 +114,12 @@ class Recorder:
             db.conn.execute(
                 "insert into sessions (id, started, front_end, user, scenario, scenario_file, "
                 "scenario_source, seed, devsim_version, dry_run, speed, last_t_ms, state, pid, "
-                "host, branch) values (?,?,?,?,?,?,?,?,?,?,?,?,'running',?,?,0)",
+                "host, branch, script, script_source) "
+                "values (?,?,?,?,?,?,?,?,?,?,?,?,'running',?,?,0,?,?)",
                 (session_id, started, start.front_end, sim.user, sim.spec.name,
-                 sim.spec.source, start.source,
-                 sim.seed, _version(), int(start.dry_run), sim.speed, sim.now, os.getpid(),
-                 socket.gethostname()))
+                 sim.spec.source, start.source, sim.seed, _version(), int(start.dry_run),
+                 sim.speed, sim.now, os.getpid(), socket.gethostname(), start.script,
+                 start.script_source))
             db.conn.execute("insert into branches (session, id, parent, forked_at_ms, "
                             "last_t_ms, created) values (?, 0, null, 0, ?, ?)",
                             (session_id, sim.now, started))

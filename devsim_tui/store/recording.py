@@ -20,7 +20,8 @@ from .writer import SyncWriter, ThreadedWriter
 if TYPE_CHECKING:
     from engine import ScenarioSpec, Simulation
 
-__all__ = ["add_db_argument", "add_recording_arguments", "scenario_text", "start_recording"]
+__all__ = ["add_db_argument", "add_recording_arguments", "scenario_text", "script_text",
+           "start_recording"]
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
@@ -49,8 +50,18 @@ def scenario_text(spec: ScenarioSpec) -> str:
                          f"record it: {exc}") from None
 
 
+def script_text(script: str) -> str:
+    """The text of the script a run follows (a file, or a shipped script's name)."""
+    from devsim_tui.script import resolve_script
+
+    try:
+        return resolve_script(script).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"{script}: cannot read the script again to record it: {exc}") from None
+
+
 def start_recording(args: argparse.Namespace, sim: Simulation, front_end: str, *,
-                    threaded: bool = False, dry_run: bool = False,
+                    threaded: bool = False, dry_run: bool = False, script: str | None = None,
                     **options: Any) -> Recorder | None:
     """A recorder for a new session in ``args.db`` (None when ``args.no_record``).
 
@@ -61,7 +72,8 @@ def start_recording(args: argparse.Namespace, sim: Simulation, front_end: str, *
         return None
     db = open_store(getattr(args, "db", None), threaded=threaded)
     writer = ThreadedWriter(db) if threaded else SyncWriter(db)
-    start = SessionStart(front_end, scenario_text(sim.spec), dry_run=dry_run)
+    start = SessionStart(front_end, scenario_text(sim.spec), dry_run=dry_run, script=script,
+                         script_source=script_text(script) if script is not None else None)
     try:
         if threaded:  # batches when the console says (each frame), failures said, not raised
             options = {**options, "flush_events": None, "strict": False}

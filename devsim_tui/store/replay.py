@@ -48,13 +48,13 @@ class Replay:
         self.session = session
         self.sim = sim or build_simulation(session)
         self.chat = ChatSession(self.sim, dry_run=bool(session.get("dry_run")))
-        self.judge: Any = None  # the expectations' judge, once a script's first one is met
+        self.judge: Any = None  # a script's expectations' judge, as the run had
 
     def run(self, commands: Sequence[dict[str, Any]], until_ms: int,
             on_command: OnCommand | None = None) -> None:
         """Apply ``commands`` at their times, then run to ``until_ms`` (and, for a finished
         run with expectations, judge what is still open, as its end did)."""
-        if any(row["path"] == "expect" for row in commands):
+        if self.session.get("script") or any(row["path"] == "expect" for row in commands):
             from devsim_tui.expectations import Judge
 
             self.judge = Judge(self.sim, dry_run=self.chat.dry_run)

@@ -37,6 +37,7 @@ class RunRecording:
         """Raises ``StoreError`` when ``--db`` cannot be used."""
         paced = getattr(args, "speed", None) is not None
         return cls(start_recording(args, sim, "run", dry_run=bool(getattr(args, "dry_run", False)),
+                                   script=getattr(args, "script", None),
                                    flush_events=1 if paced else FLUSH_EVENTS))
 
     @property

@@ -10,6 +10,8 @@ transaction, each setting ``user_version``. Never edit a migration that has ship
 2. Branches: ``rewind`` forks a session's history. A ``branches`` table (id, parent, forked
    at), and a ``branch`` column on every per-session table (0, the root, for what version 1
    recorded); ``metrics`` gains the branch in its key, so it is rebuilt; ``audit`` shows it.
+3. The script a run followed: ``sessions.script`` (as named) and ``script_source`` (its text),
+   so the session says what was run, and a replay's summary is the run's.
 """
 
 from __future__ import annotations
@@ -120,7 +122,12 @@ def _v2(db: Database) -> None:
     db.create_view("timeline", _TIMELINE)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
+def _v3(db: Database) -> None:
+    db["sessions"].add_column("script", str)
+    db["sessions"].add_column("script_source", str)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
