@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -41,7 +42,8 @@ advance 2m
 fail over orders-db
 at 00:12:00
 """
-SHOPFRONT = Path(__file__).parents[2] / "scenarios" / "shopfront.yaml"
+ROOT = Path(__file__).parents[2]
+SHOPFRONT = ROOT / "scenarios" / "shopfront.yaml"
 
 
 def devsim(*args: str) -> tuple[int, str, str]:
@@ -214,6 +216,18 @@ def test_events_are_the_json_stream_and_fill_the_derived_tables(recorded) -> Non
     assert all(m["rps"] > 0 and m["p99_ms"] > 0 for m in minutes)
     assert rows(db, "select count(*) as n from metrics")[0]["n"] == 12 * len(
         Simulation(load_scenario("shopfront")).world.topo.nodes)
+
+
+def test_the_readme_queries_find_what_a_session_holds(recorded) -> None:
+    db, _, _ = recorded
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Sessions: recording, replay, resume", 1)[1].split("\n### ")[0]
+    queries = re.findall(r"```sql\n(.*?)```", section, re.S)
+    assert len(queries) == 2
+    changes, alerts = (rows(db, query) for query in queries)
+    assert [c["text"] for c in changes][:2] == ["scale checkout to four",
+                                                "deploy checkout 2.4.0 as a canary"]
+    assert alerts and all(a["worst_p99_ms"] > 0 for a in alerts)
 
 
 def test_commands_are_committed_before_they_apply(tmp_path: Path) -> None:
