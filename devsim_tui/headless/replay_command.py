@@ -52,8 +52,10 @@ def execute(args: argparse.Namespace) -> int:
 
         sim.bus.subscribe(lambda event: print(format_event(event), file=out))
     where = f", branch {args.branch}" if args.branch is not None else ""
+    from engine.wording import counted
+
     print(f"devsim replay: session {plan.session['id']} ({plan.session['scenario']}, seed "
-          f"{plan.session['seed']}{where}): {len(plan.commands)} commands to "
+          f"{plan.session['seed']}{where}): {counted(len(plan.commands), 'command')} to "
           f"{_clock(plan.until_ms)}", file=sys.stderr)
     replay.run(plan.commands, plan.until_ms)
     summary = sim.summary()
