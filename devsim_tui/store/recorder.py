@@ -5,7 +5,8 @@ applied, and its outcome is written with the next batch — and a subscriber of 
 events are kept in memory and written in batches (``checkpoint``: one transaction holding the
 events, the alert/deployment/fault rows they imply, the metrics of the minutes completed, the
 outcomes of the commands since, and the session's last simulated time). Headless, a batch is
-also written every ``flush_events`` events (``FLUSH_EVENTS`` unless told). A ``rewind`` event starts a new branch.
+also written every ``flush_events`` events (``FLUSH_EVENTS`` unless told). A ``rewind``
+event starts a new branch.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import os
 import secrets
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["FLUSH_EVENTS", "Recorder", "SessionStart", "wall_now"]
 
 FLUSH_EVENTS = 512
+QUIET_WRITE_S = 1.0  # when only the clock moved, the session's time is written this often
 STATES = {"apply": "applied", "reject": "rejected", "refuse": "refused", "cancel": "cancelled"}
 _METRICS_SQL = (f"insert or replace into metrics (session, branch, {', '.join(COLUMNS)}) "
                 f"values ({', '.join('?' * (len(COLUMNS) + 2))})")
@@ -99,6 +102,7 @@ class Recorder:
         self._outcomes: list[tuple[str, int, str | None, int]] = []
         self._paths: dict[int, str] = {}
         self._applying: int | None = None
+        self._written_at = time.monotonic()
         self.sampler = MinuteSampler(sim, sim.now)
         self._unsubscribe = sim.bus.subscribe(self._on_event)
 
@@ -205,11 +209,15 @@ class Recorder:
             self.checkpoint()
 
     def checkpoint(self) -> None:
-        """Hand over a batch: the events, outcomes and minutes since the last one."""
+        """Hand over a batch: the events, outcomes and minutes since the last one. With
+        nothing new but the clock, at most one a second (the console calls this every frame)."""
         if not self.enabled:
             return
         if self.writer.error is not None:
             self._fail(self.writer.error)
+            return
+        quiet = not (self._events or self._forks or self._outcomes)
+        if quiet and time.monotonic() - self._written_at < QUIET_WRITE_S:
             return
         batch = self._take()
         self._commit(lambda db: self._write(db, batch), wait=False)
@@ -230,6 +238,7 @@ class Recorder:
 
     # -- writing -----------------------------------------------------------------------------
     def _take(self) -> _Batch:
+        self._written_at = time.monotonic()
         batch = _Batch(self._events, self._forks, self._outcomes, self.sampler.rows(),
                        self.sim.now, self.book.current, self.sim.speed)
         self._events, self._forks, self._outcomes = [], [], []

@@ -61,7 +61,8 @@ order by e.session, e.seq
 def _v1(db: Database) -> None:
     db["sessions"].create({
         "id": str, "started": str, "ended": str, "front_end": str, "user": str,
-        "scenario": str, "scenario_file": str, "scenario_source": str, "seed": int, "devsim_version": str,
+        "scenario": str, "scenario_file": str, "scenario_source": str, "seed": int,
+        "devsim_version": str,
         "dry_run": int, "speed": float, "last_t_ms": int, "state": str, "pid": int,
         "host": str,
     }, pk="id", not_null={"started", "front_end", "scenario", "scenario_source", "seed",

@@ -52,7 +52,8 @@ def main() -> int:
                       f"{run['cpu']:.2f} s, rss {run['rss_mb']:.0f} MB")
         size = sum(f.stat().st_size for f in Path(tmp).iterdir()) / 2**20
         with sqlite3.connect(db) as conn:
-            counts = {table: conn.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
+            counts = {table: conn.execute(f"select count(*) from {table}")  # noqa: S608
+                      .fetchone()[0]
                       for table in ("sessions", "events", "metrics", "alerts", "commands")}
     med = {mode: {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu", "rss_mb")}
            for mode, runs in results.items()}

@@ -79,7 +79,8 @@ def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path: Path, case: 
         conn = sqlite3.connect(db)
         try:
             assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
-            session, = conn.execute("select id from sessions order by rowid desc limit 1").fetchone()
+            (session,) = conn.execute("select id from sessions order by rowid desc "
+                                      "limit 1").fetchone()
             recorded = conn.execute("select t_ms, text from commands where session = ? "
                                     "order by seq", (session,)).fetchall()
             sessions = conn.execute("select count(*) from sessions").fetchone()[0]
