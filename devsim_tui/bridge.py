@@ -121,6 +121,8 @@ class EngineBridge:
         if self._pending:
             batch, self._pending[:] = tuple(self._pending), []
             self.target.post_message(EventsPosted(batch))
+            if any(event.type == "rewind" for event in batch):
+                self.publish()  # the world went back: the panes show it at once
 
     def publish(self) -> None:
         """Post the current snapshot (and trends) now."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine import DurationError, ScenarioSpec, format_clock, parse_duration
-from engine.commands import Advance
+from engine.commands import Advance, Rewind
 
 from .chatops import ParseContext, ParseError, parse
 from .expectations import Expectation, Vocabulary, parse_expectation, too_early
@@ -46,11 +46,17 @@ class Step:
 class Script:
     path: str
     steps: tuple[Step, ...]
+    fork: int = 0  # the steps after the last ``rewind`` (0: none): the timeline that stands
+
+    @property
+    def rewinds(self) -> bool:
+        return self.fork > 0
 
     @property
     def end_ms(self) -> int:
-        """The last line's time, or the end of the last ``within`` window if that is later."""
-        return max((s.end_ms for s in self.steps), default=0)
+        """The last line's time, or the end of the last ``within`` window if that is later
+        (after the last ``rewind``: what came before it was undone)."""
+        return max((s.end_ms for s in self.steps[self.fork:]), default=0)
 
     @property
     def expectations(self) -> tuple[Expectation, ...]:
@@ -130,7 +136,7 @@ def parse_script(text: str, spec: ScenarioSpec, name: str = "<script>",
             reader.problems.append((step.line, f"{name}:{step.line}:{step.expect.col}: {why}"))
     if reader.problems:
         raise ScriptError([p for _, p in sorted(reader.problems, key=lambda p: p[0])])
-    return Script(name, steps)
+    return Script(name, steps, reader.fork)
 
 
 Problem = tuple[int, str]  # column, message
@@ -143,6 +149,7 @@ class _Reader:
         self.context = ParseContext.for_scenario(spec)
         self.vocabulary = Vocabulary.of(spec)
         self.now = 0
+        self.fork = 0
         self.steps: list[Step] = []
         self.problems: list[tuple[int, str]] = []
 
@@ -185,7 +192,26 @@ class _Reader:
         if isinstance(result, ParseError):
             hint = f" (try: {result.suggestions[0]})" if result.suggestions else ""
             return col, f"{result.message}{hint}"
+        back = _rewound(result, self.now)
+        if isinstance(back, str):
+            return col, back
         self.steps.append(Step(number, self.now, line))
         if isinstance(result, Advance):
             self.now += result.duration * 1000
+        if back is not None:  # the timeline goes back with the clock
+            self.now, self.fork = back, len(self.steps)
         return None
+
+
+def _rewound(command: object, now: int) -> int | str | None:
+    """Where a ``rewind`` takes the timeline (ms), why it cannot, or None (not a rewind)."""
+    if not isinstance(command, Rewind):
+        return None
+    to = command.to * 1000 if command.to is not None else now - (command.duration or 0) * 1000
+    if to < 0:
+        return (f"rewind goes back before the start (the script is at {format_clock(now)}); "
+                "'rewind to 00:00:00' goes to the start")
+    if to > now:
+        return (f"rewind to {format_clock(to)} is later than {format_clock(now)}, where the "
+                "script already is; 'wait' moves on")
+    return to

@@ -13,6 +13,7 @@ database accepted since then).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -54,7 +55,7 @@ class Backups:
         spec = sim.world.topo.nodes[node].spec
         ends = sim.now + int(spec.data / BACKUP_MIB_S * 1000)
         self.running[node] = sim.now
-        sim.schedule(ends, lambda: self._backed_up(node, ends))
+        sim.schedule(ends, partial(self._backed_up, node, ends))
         return ends
 
     def _backed_up(self, node: int, t: int) -> None:
@@ -91,7 +92,7 @@ class Backups:
             world.lifecycle.set_state(row, State.STOPPED, sim.now)
         world.writes_lost[node] += lost
         self.restoring[node] = ends
-        sim.schedule(ends, lambda: self._restored(node, point, lost))
+        sim.schedule(ends, partial(self._restored, node, point, lost))
         return point, ends, lost
 
     def _restored(self, node: int, point: int, lost: int) -> None:

@@ -15,8 +15,8 @@ __all__ = [
     "COMMAND_TYPES", "Abort", "Ack", "Advance", "Alerts", "Anomalies", "Autoscale", "Backup",
     "ChaosList",
     "ChaosStop", "Command", "Deploy", "Explain", "Failover", "Help", "History", "InjectFault",
-    "Pause", "Plan", "Promote", "Reply", "Restart", "Restore", "Resume", "Rollback", "Scale", "Silence", "Speed",
-    "Status",
+    "Pause", "Plan", "Promote", "Reply", "Restart", "Restore", "Resume", "Rewind", "Rollback",
+    "Scale", "Silence", "Speed", "Status",
 ]
 
 
@@ -26,6 +26,7 @@ class Command:
 
     intent: ClassVar[str] = ""
     changes_production: ClassVar[bool] = False
+    rewrites_history: ClassVar[bool] = False  # (a rewind: not run again when time is re-run)
 
     def args(self) -> dict[str, Any]:
         """The arguments that were given (absent optional ones omitted), in declaration order."""
@@ -197,6 +198,18 @@ class Advance(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class Rewind(Command):
+    """Put the world back as it was earlier: ``duration`` seconds ago, or at ``to`` (seconds
+    since the start)."""
+
+    intent: ClassVar[str] = "rewind"
+    changes_production: ClassVar[bool] = True
+    rewrites_history: ClassVar[bool] = True
+    duration: int | None = None
+    to: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Explain(Command):
     intent: ClassVar[str] = "explain"
     target: str | None = None  # None: the whole estate
@@ -248,8 +261,8 @@ COMMAND_TYPES: dict[str, type[Command]] = {
     cls.intent: cls for cls in (
         Deploy, Rollback, Scale, Restart, Autoscale, InjectFault, ChaosStop, ChaosList, Failover,
         Backup, Restore,
-        Anomalies, Status, Alerts, Ack, Silence, Pause, Resume, Speed, Advance, Explain, Help,
-        Promote, Abort, History, Plan)
+        Anomalies, Status, Alerts, Ack, Silence, Pause, Resume, Speed, Advance, Rewind, Explain,
+        Help, Promote, Abort, History, Plan)
 }
 
 

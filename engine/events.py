@@ -43,11 +43,13 @@ Subscriber = Callable[[Event], None]
 
 
 class EventBus:
-    """Publishes events to subscribers in order; counts them by type."""
+    """Publishes events to subscribers in order; counts them by type. While ``muted`` (a
+    rewind re-running what the subscribers already saw) events are counted, not delivered."""
 
     def __init__(self) -> None:
         self._subscribers: list[Subscriber] = []
         self.counts: Counter[str] = Counter()
+        self.muted = False
 
     def subscribe(self, fn: Subscriber) -> Callable[[], None]:
         """Add a subscriber; returns a function that removes it."""
@@ -56,5 +58,7 @@ class EventBus:
 
     def publish(self, event: Event) -> None:
         self.counts[event.type] += 1
+        if self.muted:
+            return
         for fn in list(self._subscribers):
             fn(event)

@@ -7,7 +7,6 @@ interactive front ends pace it against the wall clock themselves.
 from __future__ import annotations
 
 import heapq
-import itertools
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,7 @@ import numpy as np
 from .actions import apply as apply_command
 from .autoscale import Autoscaler
 from .backups import Backups
+from .checkpoints import Checkpoints
 from .chaos.controller import ChaosController
 from .clock import Clock
 from .commands import Command, Reply
@@ -52,7 +52,10 @@ class Simulation:
         self.clock = Clock(spec.tick)
         self.bus = EventBus()
         self.log: deque[Event] = deque(maxlen=LOG_EVENTS)  # what happened lately, as seen
-        self.early: list[Callable[[Event], None]] = []  # see each event as it happens
+        self.early: list[Callable[[Event], None]] = []  # engine watchers: each event as it happens
+        # engine parts that react to each event as it is published, before the bus's
+        # subscribers (the front ends); like ``early``, they are part of the state
+        self.listeners: list[Callable[[Event], None]] = []
         self._held: list[Event] | None = None
         self.world = world = World(spec, self.seed, emit=self._publish)
         world.lifecycle = Lifecycle(world)
@@ -71,13 +74,14 @@ class Simulation:
         self.speed = 1.0  # simulated seconds per wall second, for the same
         self._scheduled: list[tuple[int, int, Callable[[], None]]] = []
         self.deferred: Callable[[], None] | None = None  # work a command leaves for after it
-        self._order = itertools.count()  # ties in the schedule run in the order they were set
+        self._order = 0  # ties in the schedule run in the order they were set
         self.chaos = ChaosController(self)  # (after the schedule: a scenario may plan faults)
         self.backups = Backups(self)
         self.watching = watch_estate(self)  # what reads the metrics as an operator would
         self.watch, self.slo, self.alerts, self.anomalies = (
             self.watching.watch, self.watching.slo, self.watching.alerts,
             self.watching.anomalies)
+        self.checkpoints = Checkpoints(self)  # the past, to rewind to, and the timeline
 
     def publish_at(self, t: int, type_: str, data: dict[str, Any]) -> None:
         """Publish an event of a watcher, at the time of the sample it concluded from."""
@@ -90,7 +94,12 @@ class Simulation:
         if self._held is not None:  # during a batch: published in time order after it
             self._held.append(event)
             return
+        self._deliver(event)
+
+    def _deliver(self, event: Event) -> None:
         self.log.append(event)
+        for listener in self.listeners:
+            listener(event)
         self.bus.publish(event)
 
     def _release(self) -> None:
@@ -98,8 +107,7 @@ class Simulation:
         inside the batch after its ticks ran; ties keep the order they happened in)."""
         held, self._held = self._held or [], None
         for event in sorted(held, key=lambda e: e.t):
-            self.log.append(event)
-            self.bus.publish(event)
+            self._deliver(event)
 
     @property
     def now(self) -> int:
@@ -110,12 +118,14 @@ class Simulation:
         """Advance ``ticks`` ticks, computing quiet stretches several ticks at a time (the
         figures do not depend on how the ticks are grouped)."""
         left = ticks
+        self.checkpoints.due()
         while left > 0:
             self._held = []
             try:
                 left -= self._batch(left)
             finally:
                 self._release()
+            self.checkpoints.due()
 
     def _batch(self, left: int) -> int:
         """Compute one batch of at most ``left`` ticks, and what follows it; returns its size."""
@@ -128,7 +138,7 @@ class Simulation:
             heapq.heappop(scheduled)[2]()
         world.now = t
         lifecycle.tick(t)
-        most = 1 if deploys.busy else left
+        most = min(1 if deploys.busy else left, self.checkpoints.ticks_left(clock.now, dt))
         if scheduled:
             most = min(most, -(-(scheduled[0][0] - t) // dt))
         most = min(most, -(-(lifecycle.next_due - t) // dt))
@@ -150,7 +160,8 @@ class Simulation:
         if t_ms <= self.clock.now:
             action()
         else:
-            heapq.heappush(self._scheduled, (t_ms, next(self._order), action))
+            self._order += 1
+            heapq.heappush(self._scheduled, (t_ms, self._order, action))
 
     def apply(self, command: Command, text: str | None = None,
               notes: tuple[str, ...] = ()) -> Reply:
@@ -160,16 +171,24 @@ class Simulation:
         the command was given, before any work it set in motion (such as ``advance``) runs.
         ``notes`` (what the parser assumed) are added to the reply.
         """
+        self.checkpoints.due()
         reply = apply_command(self, command).noted(notes)
+        self.checkpoints.applied(command, text, notes, reply)  # on the timeline
         if text is not None:
-            self.record_command(text, command.intent, reply)
+            self._say(text, command.intent, reply)
         deferred, self.deferred = self.deferred, None
-        if deferred is not None:
-            deferred()
+        if deferred is not None and not self.checkpoints.replaying:
+            deferred()  # (a rewind's catch-up moves the clock itself)
         return reply
 
     def record_command(self, text: str, intent: str | None, reply: Reply) -> None:
-        """Publish the ``command`` event (see the README, "Using it headless") for a command a person gave."""
+        """Publish the ``command`` event (see the README, "Using it headless") for a command a
+        person gave that was answered without being applied (not understood, ``help``)."""
+        self.checkpoints.due()
+        self.checkpoints.said(text, intent, reply)
+        self._say(text, intent, reply)
+
+    def _say(self, text: str, intent: str | None, reply: Reply) -> None:
         self.world.now = self.clock.now
         self.world.emit("command", text=text, ok=reply.ok, reply=reply.message, intent=intent)
 

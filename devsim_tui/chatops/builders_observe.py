@@ -17,6 +17,7 @@ from engine.commands import (
     Help,
     Pause,
     Resume,
+    Rewind,
     Silence,
     Speed,
     Status,
@@ -31,6 +32,7 @@ from .slots import (
     durations,
     env_of,
     number,
+    previous_word,
     says_pronoun,
     seconds,
     unknown_words,
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
     from .tokens import Analysis
 
 __all__ = ["ack", "advance", "alerts", "anomalies", "chaos_list", "explain", "help_", "pause",
-           "resume", "silence", "speed", "status"]
+           "resume", "rewind", "silence", "speed", "status"]
 
 
 
@@ -154,6 +156,31 @@ def advance(an: Analysis, ctx: ParseContext) -> Command:
         raise Refusal(f"time only moves forward: advance by a positive duration, not {total}s",
                       ["advance 10m"])
     return Advance(total)
+
+
+_START = {"start", "beginning"}
+
+
+def rewind(an: Analysis, ctx: ParseContext) -> Command:
+    """``rewind 10m`` goes back by a duration; ``rewind to 00:09:42`` (a time since the
+    start) or ``to the start`` goes back to a time."""
+    durs = durations(an)
+    if not durs and _START & set(an.words()):
+        return Rewind(to=0)
+    if not durs:
+        raise Refusal("rewind how far? e.g. 'rewind 10m' or 'rewind to 00:09:42'",
+                      ["rewind 10m", "rewind to 00:09:42"])
+    if previous_word(an, durs[0][0]) != "to":
+        total = seconds(sum(t.value for _, t in durs))
+        if total <= 0:
+            raise Refusal(f"rewind by a positive duration, not {total}s", ["rewind 10m"])
+        return Rewind(duration=total)
+    if len(durs) > 1:
+        raise Refusal("rewind to one time, e.g. 'rewind to 00:09:42'", ["rewind to 00:09:42"])
+    to = seconds(durs[0][1].value)
+    if to < 0:
+        raise Refusal(f"rewind to a time since the start, not {to}s", ["rewind to 00:09:42"])
+    return Rewind(to=to)
 
 
 def help_(an: Analysis, ctx: ParseContext) -> Command:

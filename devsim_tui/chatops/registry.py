@@ -351,6 +351,19 @@ REGISTRY: tuple[CommandSpec, ...] = (
         examples=("advance 10 minutes", "skip ahead an hour", "fast forward 30m"), group="time",
         precedence=17, build=builders_observe.advance),
     CommandSpec(
+        "rewind", "go back to an earlier simulated time (undoing what was done since)",
+        triggers=(("rewind(?:ing)?", 4.5), ("rewind(?:ing)? (?:back )?(?:by |to )?<dur>", 6),
+                  ("(?:go|jump|skip|step|move|wind) back(?:wards)? (?:in time )?(?:by |to )?"
+                   "<dur>", 6), ("undo the (?:last|past) <dur>", 7), ("back in time", 5),
+                  ("(?:turn|wind|set|put) (?:back )?the clock(?: back)?", 6),
+                  ("(?:go|jump|rewind) (?:back )?to the (?:start|beginning)", 7)),
+        slots=(Slot("duration", "duration", help="how far back, e.g. 10m", takes=("dur",)),
+               Slot("to", "since", help="a time since the start, e.g. 00:09:42 (or 'the "
+                    "start')", takes=("dur",))),
+        examples=("rewind 10m", "rewind to 00:09:42", "go back 5 minutes",
+                  "undo the last 10 minutes"),
+        synonyms=("go back",), group="time", precedence=9, build=builders_observe.rewind),
+    CommandSpec(
         "plan", "what a command would do, and the evidence, without doing it",
         triggers=(("should (?:i|we)", 10), ("shall (?:i|we)", 10), ("ought (?:i|we) to", 10),
                   ("is it (?:safe|ok|okay|wise|a good idea|sensible|smart) to", 10),

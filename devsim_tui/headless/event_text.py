@@ -58,6 +58,8 @@ _FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
     "expect.passed": lambda d: f"✓ line {d['line']}: {d['text']} — {d['reason']}",
     "expect.failed": lambda d: f"✗ line {d['line']}: {d['text']} — {d['reason']}",
     "expect.skipped": lambda d: f"- line {d['line']}: {d['text']} — {d['reason']}",
+    "rewind": lambda d: f"back from {format_clock(int(d['from'] * 1000))} to "
+                        f"{format_clock(int(d['to'] * 1000))}; what follows is a new branch",
 }
 
 

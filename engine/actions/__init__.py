@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..commands import Command, Reply
-from . import alerting, anomalies, capacity, chaos, databases, delivery, explain, inspect, plan, timing
+from . import (
+    alerting, anomalies, capacity, chaos, databases, delivery, explain, inspect, plan, rewind,
+    timing,
+)
 from .registry import HANDLERS, handles
 
 if TYPE_CHECKING:
@@ -17,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HANDLERS", "apply", "handles"]
 MODULES = (alerting, anomalies, capacity, chaos, databases, delivery, explain, inspect, plan,
-           timing)  # each registers itself
+           rewind, timing)  # each registers itself
 
 
 def apply(sim: Simulation, command: Command) -> Reply:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..commands import Autoscale, Reply, Restart, Scale
@@ -74,18 +75,18 @@ def _rolling_restart(sim: Simulation, info: NodeInfo, names: list[str]) -> Reply
     """One instance at a time, each after the previous one is ready (max unavailable 1)."""
     startup = int(sim.world.topo.startup[info.index])
     gap = max(startup, sim.spec.tick)
-
-    def restart_one(name: str) -> None:
-        world = sim.world
-        for row in world.inst.rows_of(info.index).tolist():
-            if world.instance_name(row) == name and world.inst.state[row] != State.CRASHED:
-                world.lifecycle.restart(row, sim.now)
-
-    for i, name in enumerate(names):
-        sim.schedule(sim.now + i * gap, lambda n=name: restart_one(n))
+    for i, name in enumerate(names):  # (a partial, not a closure: checkpoints copy it)
+        sim.schedule(sim.now + i * gap, partial(_restart_one, sim, info.index, name))
     total = format_duration(gap * len(names))
     return Reply(True, f"rolling restart of {info.name}: {counted(len(names), 'instance')}, one at a time, "
                        f"about {total} in all", {"service": info.name, "instances": names})
+
+
+def _restart_one(sim: Simulation, node: int, name: str) -> None:
+    world = sim.world
+    for row in world.inst.rows_of(node).tolist():
+        if world.instance_name(row) == name and world.inst.state[row] != State.CRASHED:
+            world.lifecycle.restart(row, sim.now)
 
 
 @handles(Autoscale)

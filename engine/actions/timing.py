@@ -6,6 +6,7 @@ The engine only records pause and speed; the interactive front ends pace the clo
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..commands import Advance, Pause, Reply, Resume, Speed
@@ -52,6 +53,6 @@ def advance(sim: Simulation, cmd: Advance) -> Reply:
         return Reply(False, f"advance by more than nothing and at most 7 days, "
                             f"not {format_duration(cmd.duration * 1000)}")
     target = sim.now + cmd.duration * 1000
-    sim.deferred = lambda: sim.run_until(target)  # runs after the command is on record
+    sim.deferred = partial(sim.run_until, target)  # runs after the command is on record
     return Reply(True, f"advancing {format_duration(cmd.duration * 1000)} to "
                        f"{format_clock(target)}", {"until": target / 1000})

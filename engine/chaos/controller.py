@@ -9,6 +9,7 @@ that grading and the judging of anomaly detection may read. Nothing that judges 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..commands import InjectFault
@@ -66,9 +67,9 @@ class ChaosController:
         self.running: dict[int, Experiment] = {}
         self.record: list[Experiment] = []  # every experiment, for grading: ground truth
         self._next_id = 1
-        sim.bus.subscribe(self._rolled_back)
-        for planned in sim.spec.chaos:  # the scenario's schedule
-            sim.schedule(planned.at, lambda p=planned: self._planned(p))
+        sim.listeners.append(self._rolled_back)
+        for planned in sim.spec.chaos:  # the scenario's schedule (partials: checkpoints copy)
+            sim.schedule(planned.at, partial(self._planned, planned))
 
     def _planned(self, p) -> None:  # noqa: ANN001 - scenario.ChaosSpec
         result = self.start(InjectFault(p.fault, p.target, None if p.duration is None else
@@ -132,7 +133,7 @@ class ChaosController:
         if exp.ends is None:
             self._end(exp, "one-shot")
         else:
-            sim.schedule(exp.ends, lambda: self._end(exp, "its duration is over"))
+            sim.schedule(exp.ends, partial(self._end, exp, "its duration is over"))
         return exp
 
     # -- ending ------------------------------------------------------------------------------

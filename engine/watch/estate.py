@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..histogram import B
@@ -38,10 +39,7 @@ def watch_estate(sim: Simulation) -> Watching:
     recent = Recent(METRIC_COUNT, topo.size, B)
     signals = Signals(world)
     sim.early.append(signals.on_event)  # (reads the world as the event happens)
-
-    def emit(kind: str, t: int, **data: Any) -> None:
-        sim.publish_at(t, kind, data)
-
+    emit = partial(_emit, sim)  # (a partial, not a closure: checkpoints copy the watchers)
     alerts = AlertBook(topo, rules_of(sim.spec), SeriesContext(topo, recent, signals), slo,
                        emit, sim.spec.name, sim.spec.primary_environment)
     anomalies = AnomalyBook(topo, sim.spec.primary_environment, emit)
@@ -50,3 +48,7 @@ def watch_estate(sim: Simulation) -> Watching:
         watch.add(watcher)
     watch.batched.append(anomalies.flush)
     return Watching(watch, slo, recent, signals, alerts, anomalies)
+
+
+def _emit(sim: Simulation, kind: str, t: int, **data: Any) -> None:
+    sim.publish_at(t, kind, data)

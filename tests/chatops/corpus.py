@@ -450,6 +450,19 @@ CASES: list[tuple[str, dict]] = [
     ("fast-forward by 45 seconds", I("advance", duration=45)),
     ("advance 2h", I("advance", duration=7200)),
 
+    # ----------------------------------------------------------------- rewind
+    ("rewind 10m", I("rewind", duration=600)),
+    ("rewind to 00:09:42", I("rewind", to=582)),
+    ("rewind to 09:42", I("rewind", to=582)),
+    ("go back 5 minutes", I("rewind", duration=300)),
+    ("undo the last 10 minutes", I("rewind", duration=600)),
+    ("rewind by half an hour", I("rewind", duration=1800)),
+    ("jump back 90s", I("rewind", duration=90)),
+    ("go back to the start", I("rewind", to=0)),
+    ("turn back the clock 15 minutes", I("rewind", duration=900)),
+    ("go back in time 20 minutes", I("rewind", duration=1200)),
+    ("please rewind two minutes", I("rewind", duration=120)),
+
     # ----------------------------------------------------------------- explain
     ("why is checkout slow?", I("explain", target="checkout")),
     ("why is payments failing?", I("explain", target="payments")),
@@ -566,6 +579,9 @@ REFUSALS: list[tuple[str, str]] = [
     ("silence HighErrorRate for a while", "duration|how long"),
     ("silence for 10 minutes", "alert|which"),
     ("advance", "duration|how long|how far"),
+    ("rewind", "how far"),
+    ("rewind -5m", "positive|-300"),
+    ("go back 0s", "positive"),
     ("promote", "service|which"),
     ("inject latency", "target|which|where"),
     ("chaos on search", "fault|which"),
@@ -684,6 +700,7 @@ INTENTS = {  # intent: (required args, optional args)
     "resume": (set(), set()),
     "speed": ({"factor"}, set()),
     "advance": ({"duration"}, set()),
+    "rewind": (set(), {"duration", "to"}),
     "explain": ({"target"}, set()),
     "help": (set(), {"topic"}),
     "promote": ({"service"}, set()),
@@ -741,6 +758,8 @@ def check_expected(text: str, exp: dict) -> list[str]:
             ok = v in COMPONENTS | ZONES
         elif k in {"duration", "since", "latency_ms"}:
             ok = _is_int(v) and v > 0
+        elif k == "to":
+            ok = _is_int(v) and v >= 0
         elif k in {"percent", "factor"}:
             ok = _is_num(v) and v > 0
         elif k == "database":

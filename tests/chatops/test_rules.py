@@ -45,6 +45,10 @@ NEVER_ACTS = [
     ("restart checkout in 5 minutes", "duration"),
     ("failover payments-db", "payments-db"),
     ("autoscale checkout min 10 max 2", "min 10 is above max 2"),
+    # rewinding changes the world too
+    ("don't rewind 10m", "don't"), ("rewnid 10 minutes", "did you mean 'rewind'"),
+    ("rewind", "how far"), ("rewind 10m; deploy checkout 2.5.0", "one command at a time"),
+    ("rewind 10m on checkout", "'checkout'"), ("rewind -5m", "positive"),
 ]
 
 
@@ -62,6 +66,7 @@ QUESTIONS = [
     ("plan deploy checkout 2.5.0 as a canary", "deploy"),
     ("plan: kill 2 instances of checkout", "chaos"), ("dry run roll back payments", "rollback"),
     ("preview failover of orders-db", "failover"),
+    ("should I rewind 10 minutes?", "rewind"),
 ]
 
 
