@@ -32,6 +32,8 @@ SUBCOMMANDS = (
     Subcommand("tui", "the console (what plain `devsim` opens)", "devsim_tui.console_command"),
     Subcommand("serve", "serve the console in a browser (one process per visitor)",
                "devsim_tui.serve_command"),
+    Subcommand("repl", "the language at a line prompt, the simulation running behind it",
+               "devsim_tui.repl.command"),
     Subcommand("run", "run a scenario headless and print its events and summary",
                "devsim_tui.headless.run_command"),
     Subcommand("parse", "show what a command means, without running it",

@@ -10,40 +10,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from engine import Simulation
-from engine.actions.plan import blast_radius
-from engine.commands import Command, InjectFault, Scale
+from engine.commands import Command
 
+from ..chatops.confirmation import blast_of, confirmation_lines, needs_confirmation
+
+# the decision lives in chatops.confirmation (no UI library there, so the REPL asks for the
+# same commands); the console imports it from here as well
 __all__ = ["ConfirmScreen", "blast_of", "needs_confirmation"]
-
-
-def needs_confirmation(command: Command, primary: str,
-                       blast: tuple[int, int, bool] | None = None) -> bool:
-    """Production changes confirm (the command carries its environment, the one on screen
-    when it named none): deploy, rollback, failover, restore, scaling to zero, and
-    chaos that hits more than half of a service's instances, a database or a zone (``blast``:
-    instances hit, of how many, and whether the target is a database or a zone)."""
-    if (getattr(command, "env", None) or primary) != primary:
-        return False
-    if isinstance(command, Scale):
-        return command.replicas == 0
-    if isinstance(command, InjectFault):
-        if blast is None:
-            return True
-        hit, total, wide = blast
-        return wide or 2 * hit > total
-    return command.changes_production and command.intent in (
-        "deploy", "rollback", "failover", "restore")
-
-
-def blast_of(sim: Simulation, command: Command) -> tuple[int, int, bool] | None:
-    """A fault's blast radius, for the guardrail: instances hit, of how many, and whether it
-    targets a database or a zone (None for anything but a fault)."""
-    if not isinstance(command, InjectFault):
-        return None
-    hit, total, _ = blast_radius(sim, command)
-    wide = sim.spec.kind_of(command.target) == "database" or command.target in sim.spec.zones
-    return hit, total, wide
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -83,15 +56,7 @@ class ConfirmScreen(ModalScreen[bool]):
     @property
     def lines(self) -> list[tuple[str, str]]:
         """(label, text) lines of the details, as shown."""
-        out = [("you typed", self.text)]
-        if self.notes:
-            out.append(("assumed", "; ".join(self.notes)))
-        first, *rest = [part.strip() for part in self.changes.split("; ") if part.strip()]
-        out.append(("what changes", first))
-        for part in rest:
-            label, sep, value = part.partition(": ")
-            out.append((label, value) if sep and len(label) <= 28 else ("", part))
-        return out
+        return list(confirmation_lines(self.text, self.changes, self.notes))
 
     @property
     def plain(self) -> str:

@@ -1,0 +1,87 @@
+"""``devsim repl``: the ChatOps language at a line prompt, the simulation running behind it.
+
+At a terminal: a prompt_toolkit prompt (``prompt_loop``) with history, completion and a
+toolbar, the clock paced against the wall. Piped, or with ``TERM=dumb``: a plain line loop
+(``plain``) whose clock moves only with ``advance``. ``NO_COLOR`` turns colour off. Textual
+is never imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from ..headless.arguments import non_negative_int, speed_factor
+
+if TYPE_CHECKING:
+    from engine import Simulation
+
+__all__ = ["configure", "execute"]
+
+DEFAULT_SPEED = 10.0  # as the console's default
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scenario", default="shopfront", metavar="NAME|PATH",
+                        help="a built-in scenario name or a scenario file (default: shopfront)")
+    parser.add_argument("--seed", type=non_negative_int, default=None, metavar="N",
+                        help="random seed (default: the scenario's)")
+    parser.add_argument("--speed", type=speed_factor, default=None, metavar="X",
+                        help=f"simulated seconds per wall second (default {DEFAULT_SPEED:g}); "
+                             "piped input: the clock moves only with 'advance'")
+    parser.add_argument("--db", default=None, metavar="PATH",
+                        help="the session database (default: under the user's data "
+                             "directory)")
+
+
+def execute(args: argparse.Namespace) -> int:
+    from engine import Simulation, load_scenario
+
+    from ..startup import login_name
+
+    sim = Simulation(load_scenario(args.scenario), seed=args.seed)
+    sim.speed = DEFAULT_SPEED if args.speed is None else args.speed
+    sim.user = login_name()  # who acknowledges and silences alerts
+    color = not os.environ.get("NO_COLOR")
+    from .plain import is_plain_terminal
+
+    if is_plain_terminal(sys.stdin, sys.stdout, os.environ.get("TERM")):
+        return _plain(sim)
+    return _interactive(sim, color)
+
+
+def _plain(sim: Simulation) -> int:
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from .core import Repl
+    from .output import Printer
+    from .plain import run_plain
+
+    repl = Repl(sim, Printer(PlainTextOutput(sys.stdout), color=False))
+    return asyncio.run(run_plain(repl, sys.stdin))
+
+
+def _interactive(sim: Simulation, color: bool) -> int:
+    from prompt_toolkit.output.defaults import create_output
+
+    from ..startup import warm_models
+    from .core import Repl
+    from .history import open_history
+    from .output import Printer
+    from .pacer import Pacer
+    from .prompt_loop import build_prompt, run_prompt
+
+    output = create_output(sys.stdout)
+    repl = Repl(sim, Printer(output, color=color, width=lambda: output.get_size().columns))
+    history, problem = open_history()
+    if problem is not None:
+        repl.printer.note(f"devsim repl: {problem}")
+    spec = repl.sim.spec
+    repl.printer.note(f"{spec.title or spec.name} — type a command: 'help' lists them, Tab "
+                      "completes, \\? for the keys, Ctrl-D leaves.")
+    session = build_prompt(repl, history, output=output)
+    warm_models()  # scikit-learn, off the loop, before the detector first needs it
+    return asyncio.run(run_prompt(repl, session, Pacer(repl.sim)))
