@@ -32,9 +32,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed", type=speed_factor, default=None, metavar="X",
                         help=f"simulated seconds per wall second (default {DEFAULT_SPEED:g}); "
                              "piped input: the clock moves only with 'advance'")
-    parser.add_argument("--db", default=None, metavar="PATH",
-                        help="the session database (default: under the user's data "
-                             "directory)")
+    from ..store.recording import add_db_argument
+
+    add_db_argument(parser)  # (kept on args; see README: sessions)
 
 
 def execute(args: argparse.Namespace) -> int:

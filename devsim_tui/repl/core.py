@@ -6,7 +6,8 @@ not understood is answered with its one-line error and suggestions; a command th
 run (a rollback with no earlier revision) is refused before any question; a command the
 console would confirm shows the same preview and asks y/N (no means no, and nothing
 changes); then it runs and its reply is printed, followed by the events it set off. Every
-line goes through this one method, so whatever watches the commands attaches here.
+line goes through this one method and the chat session's ``reject``, ``refuse``, ``cancel``
+or ``run``, as in the console, so a journal attached to ``session`` sees each line's path.
 
 The events the simulation publishes are collected as they happen and printed by ``flush``
 (the prompt's clock calls it every frame; ``handle`` before and after each command).
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 from engine import Event, Simulation, format_clock
 from engine.actions.checks import check
-from engine.commands import Help, Reply
+from engine.commands import Help
 
 from ..chatops.confirmation import confirmation_for
 from ..chatops.parser import ParseError
@@ -88,7 +89,7 @@ class Repl:
             return Result.FAILED
         problem = check(self.sim, result)
         if problem is not None:  # refused before a question it could not honour
-            self.sim.record_command(text, result.intent, Reply(False, problem))
+            self.session.refuse(text, result, problem)
             self._said(False, problem)
             return Result.FAILED
         confirmation = confirmation_for(self.sim, text, result, notes)
@@ -96,6 +97,7 @@ class Repl:
             self.printer.show([("class:title", confirmation.title), ("", "\n"),
                                *labelled(confirmation.lines)], label_width(confirmation.lines))
             if not await ask(QUESTION):
+                self.session.cancel(text, result)
                 self._said(False, "cancelled; nothing changed")
                 return Result.FAILED
         outcome = self.session.run(text, result, notes)

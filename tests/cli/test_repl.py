@@ -239,6 +239,32 @@ def test_piped_runs_are_deterministic_and_advance_only_on_command() -> None:
     assert text.splitlines()[-1] == "bye — shopfront stopped at T+00:03:00 (09:03)"
 
 
+def test_the_repl_asks_for_what_the_console_asks_for_and_each_line_takes_its_path() -> None:
+    class Journal:  # what the session store attaches to the chat session
+        def __init__(self) -> None:
+            self.paths: list[tuple[str, str]] = []
+
+        def before(self, text: str, command: object, env: str | None, path: str) -> None:
+            self.paths.append((text, path))
+
+        def after(self, token: object, reply: object) -> None:
+            pass
+
+    repl, out = make_repl()
+    repl.session.journal = journal = Journal()
+    script = ("frobnicate\nroll back payments\nkill one pod of checkout\n"
+              "add 300ms of latency to payments\nn\nstatus cart\n")
+    asyncio.run(run_plain(repl, io.StringIO(script)))
+    text = out.getvalue()
+    assert text.count("This changes production.") == 1  # the fault on every instance only
+    assert re.search(r"\n  blast radius +2 of 2 instances", text)  # the console's lines
+    assert "✗ payments has no earlier revision" in text  # refused before any question
+    assert journal.paths == [("frobnicate", "reject"), ("roll back payments", "refuse"),
+                             ("kill one pod of checkout", "apply"),
+                             ("add 300ms of latency to payments", "cancel"),
+                             ("status cart", "apply")]
+
+
 def test_no_color_means_no_escape_sequences() -> None:
     def printed(color: bool) -> str:
         out = io.StringIO()
