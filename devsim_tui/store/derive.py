@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = ["WRITERS", "derive"]
 
-Writer = Callable[[Database, str, int, int, dict[str, Any]], None]
+Writer = Callable[["Database", str, int, int, dict[str, Any]], None]
 
 
 def derive(db: Database, session: str, branch: int, t_ms: int, event: dict[str, Any]) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .branches import Branch, BranchBook, linear_history
 from .errors import StoreError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = ["ReplayPlan", "branch_book", "commands_of", "event_count", "events_of",
            "find_session", "list_sessions", "load_plan", "state_of"]

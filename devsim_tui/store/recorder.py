@@ -21,16 +21,16 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
 from engine import Event
 
 from .branches import Branch, BranchBook
-from .errors import StoreError
 from .derive import derive
+from .errors import StoreError
 from .minutes import COLUMNS, MinuteSampler
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from engine import Simulation
     from engine.commands import Command, Reply
 

@@ -4,6 +4,9 @@
     recorder.attach(chat)                               # commands committed before they act
     ...
     recorder.close("finished")
+
+Light to import (every subcommand's options are declared at start-up): SQLite and the
+recorder are loaded only when a recording starts.
 """
 
 from __future__ import annotations
@@ -12,13 +15,12 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .database import open_store
 from .errors import StoreError
-from .recorder import Recorder, SessionStart
-from .writer import SyncWriter, ThreadedWriter
 
 if TYPE_CHECKING:
     from engine import ScenarioSpec, Simulation
+
+    from .recorder import Recorder
 
 __all__ = ["add_db_argument", "add_recording_arguments", "scenario_text", "script_text",
            "start_recording"]
@@ -70,6 +72,10 @@ def start_recording(args: argparse.Namespace, sim: Simulation, front_end: str, *
     """
     if getattr(args, "no_record", False):
         return None
+    from .database import open_store
+    from .recorder import Recorder, SessionStart
+    from .writer import SyncWriter, ThreadedWriter
+
     db = open_store(getattr(args, "db", None), threaded=threaded)
     writer = ThreadedWriter(db) if threaded else SyncWriter(db)
     start = SessionStart(front_end, scenario_text(sim.spec), dry_run=dry_run, script=script,

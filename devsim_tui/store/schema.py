@@ -17,12 +17,14 @@ transaction, each setting ``user_version``. Never edit a migration that has ship
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
-Migration = Callable[[Database], None]
+Migration = Callable[["Database"], None]
 
 _METRIC_COLUMNS = {
     "rps": float, "error_rate": float, "p99_ms": float, "cpu": float, "memory_mib": float,

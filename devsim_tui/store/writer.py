@@ -13,15 +13,16 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .errors import StoreError
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 __all__ = ["Job", "SyncWriter", "ThreadedWriter"]
 
-Job = Callable[[Database], Any]
+Job = Callable[["Database"], Any]
 
 
 def _run(db: Database, job: Job) -> Any:
