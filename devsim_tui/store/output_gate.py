@@ -20,8 +20,11 @@ class OutputGate:
         self.out = out
         self._held: list[str] = []
         self._open = False
+        self._gone = False  # the reader went away (a closed pipe): nothing more is written
 
     def write(self, text: str) -> int:
+        if self._gone:
+            return len(text)
         if self._open:
             return self.out.write(text)
         self._held.append(text)
@@ -32,11 +35,17 @@ class OutputGate:
             self.out.flush()
 
     def release(self) -> None:
-        """Pass on everything held (called after each commit)."""
-        if self._held:
-            self.out.write("".join(self._held))
+        """Pass on everything held (called after each commit). A closed pipe is reported
+        once (``devsim run … | head`` ends there) and then written to no more."""
+        if self._held and not self._gone:
+            text = "".join(self._held)
             self._held.clear()
-            self.out.flush()
+            try:
+                self.out.write(text)
+                self.out.flush()
+            except BrokenPipeError:
+                self._gone = True
+                raise
 
     def opened(self) -> None:
         """Release, then stop holding (the recording has ended)."""
