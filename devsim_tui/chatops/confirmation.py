@@ -5,10 +5,11 @@ y/N question both read it, so they ask for exactly the same commands with the sa
 
 A command is asked about only once it has been understood and checked (a command that would
 be refused is refused at once). Production changes ask: deploy, rollback, failover, restore,
-rewind, scaling to zero, and chaos that hits more than half of a service's instances, a database or a
-zone. The question shows what was typed, what was assumed, the change in the estate's terms
-(``deploy checkout 2.3.1 → 2.5.0 in production (canary 10 → 25 → 50 → 100 %)``), then the
-preview's other parts (blast radius, callers, error budget), each on its own line.
+rewind, scaling to zero, and chaos that hits more than half of a service's instances, a
+database or a zone. The question shows what was typed, what was assumed, the change in the
+estate's terms (``deploy checkout 2.3.1 → 2.5.0 in production (canary 10 → 25 → 50 → 100
+%)``), then the preview's other parts (blast radius, callers, error budget), each on its own
+line.
 """
 
 from __future__ import annotations

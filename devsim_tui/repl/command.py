@@ -61,7 +61,13 @@ def _plain(sim: Simulation) -> int:
     from .plain import run_plain
 
     repl = Repl(sim, Printer(PlainTextOutput(sys.stdout), color=False))
-    return asyncio.run(run_plain(repl, sys.stdin))
+    # a bare loop, not asyncio.run: its Ctrl-C handler would cancel the loop instead of
+    # letting a dumb terminal's Ctrl-C drop the line being typed
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(run_plain(repl, sys.stdin))
+    finally:
+        loop.close()
 
 
 def _interactive(sim: Simulation, color: bool) -> int:

@@ -26,8 +26,8 @@ from engine import Event
 
 from ..headless.event_text import format_event
 
-__all__ = ["EVENT_INDENT", "PLAIN_STYLE", "STYLE", "Printer", "event_line", "labelled", "reply_lines",
-           "worth_showing", "wrap"]
+__all__ = ["EVENT_INDENT", "PLAIN_STYLE", "STYLE", "Printer", "event_line", "label_width",
+           "labelled", "reply_lines", "worth_showing", "wrap"]
 
 EVENT_INDENT = 32  # an event's text starts after its clock and type columns
 REPLY_INDENT = 2  # under the ✓ or ✗
@@ -125,12 +125,12 @@ class Printer:
         self.width = width  # the terminal's columns (None: lines are not wrapped)
         self._pending: list[Any] = []  # lines waiting for the prompt to make room
 
-    def show(self, fragments: StyleAndTextTuples, indent: int = 0) -> None:
-        """Print one or more lines (fragments; a newline is added at the end), each wrapped
-        at the terminal's width with a hanging ``indent``."""
+    def show(self, fragments: StyleAndTextTuples, indent: int = 0, end: str = "\n") -> None:
+        """Print one or more lines (fragments, then ``end``), each wrapped at the terminal's
+        width with a hanging ``indent``."""
         if self.width is not None:
             fragments = wrap(fragments, self.width(), indent)
-        fragments = [*fragments, ("", "\n")]
+        fragments = [*fragments, ("", end)]
         render = self._renderer(fragments)
         app = get_app_or_none()
         if app is not None and app.is_running:

@@ -1,11 +1,11 @@
 """The REPL without a terminal to draw on: stdin piped in, or ``TERM=dumb``.
 
-A plain line loop: each line read is echoed after the prompt (so the output reads as a
-transcript), then run through the same command path as the interactive prompt; a question
-is answered by the next line (``y`` or ``yes`` goes ahead; anything else, or the end of the
-input, cancels). The clock does not run against the wall here: it moves only with
-``advance`` (or ``wait``), so the same input always prints the same lines. The input's end
-leaves, as Ctrl-D does.
+A plain line loop: each line read from a pipe is echoed after the prompt (so the output reads
+as a transcript; at a dumb terminal the prompt is printed first instead), then run through
+the same command path as the interactive prompt; a question is answered by the next line
+(``y`` or ``yes`` goes ahead; anything else, or the end of the input, cancels). The clock
+does not run against the wall here: it moves only with ``advance`` (or ``wait``), so the
+same input always prints the same lines. The input's end leaves, as Ctrl-D does.
 
     printf 'status\\nscale cart to 0\\ny\\n' | devsim repl
 """
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import sys
 from typing import TextIO
+
+from prompt_toolkit.formatted_text import StyleAndTextTuples
 
 from .core import Repl
 from .turn import Result
@@ -36,28 +38,35 @@ def _isatty(stream: TextIO) -> bool:
 
 
 async def run_plain(repl: Repl, stdin: TextIO = sys.stdin) -> int:
-    """Read and run lines until ``\\q`` or the end of the input; returns the exit code (0)."""
+    """Read and run lines until ``\\q`` or the end of the input; returns the exit code (0).
+    At a dumb terminal the prompt comes before the line (the terminal shows what is typed);
+    with piped input the line is echoed after it."""
+    typed = _isatty(stdin)
 
-    def read() -> str | None:
+    def read(prompt: StyleAndTextTuples, question: bool = False) -> str | None:
+        if typed:
+            repl.printer.show(prompt, end="")
         try:
             line = stdin.readline()
         except KeyboardInterrupt:  # at a dumb terminal, Ctrl-C drops the line
-            if not _isatty(stdin):
+            if not typed:
                 raise
+            repl.printer.show([])
             return ""
-        return line.rstrip("\r\n") if line else None
+        text = line.rstrip("\r\n") if line else None
+        if not typed and text is not None and (question or text.strip()):
+            repl.printer.show([*prompt, ("", text)])
+        return text
 
     async def ask(question: str) -> bool:
-        answer = read()
-        repl.printer.show([("class:warn", question), ("", answer or "")])
+        answer = read([("class:warn", question)], question=True)
         return answer is not None and answer.strip().lower() in YES
 
-    while (line := read()) is not None:
-        if not line.strip():
-            continue
-        repl.printer.show([("class:prompt", repl.prompt), ("", line)])
+    while (line := read([("class:prompt", repl.prompt)])) is not None:
         if await repl.handle(line, ask) is Result.QUIT:
             break
+    if typed:
+        repl.printer.show([])  # the prompt Ctrl-D left open
     repl.flush()
     repl.goodbye()
     return 0

@@ -49,8 +49,8 @@ def build_prompt(repl: Repl, history: History | None = None, *, input: Input | N
                                 meta_names),
         complete_while_typing=True, bottom_toolbar=lambda: toolbar(repl.sim, repl.env),
         style=STYLE if repl.printer.color else PLAIN_STYLE, include_default_pygments_style=False,
-        input=input, output=output, prompt_continuation=_continuation, key_bindings=_PASTE, enable_history_search=False,
-        mouse_support=False)
+        input=input, output=output, prompt_continuation=_continuation, key_bindings=_PASTE,
+        enable_history_search=False, mouse_support=False)
 
 
 def _prompt(repl: Repl) -> StyleAndTextTuples:

@@ -125,11 +125,10 @@ async def test_completion_offers_a_service_name(pipe) -> None:
     repl, out = make_repl()
     session = build_prompt(repl, None, input=pipe, output=DummyOutput())
     completer = session.completer
-    offered = [c.text for c in completer.get_completions(Document("status chec"),
-                                                         CompleteEvent(completion_requested=True))]
+    tab = CompleteEvent(completion_requested=True)
+    offered = [c.text for c in completer.get_completions(Document("status chec"), tab)]
     assert offered == ["checkout"]
-    databases = [c.text for c in completer.get_completions(Document("fail over "),
-                                                           CompleteEvent(completion_requested=True))]
+    databases = [c.text for c in completer.get_completions(Document("fail over "), tab)]
     assert databases == ["orders-db", "users-db"]  # the slot after "fail over": databases
     task = asyncio.create_task(run_prompt(repl, session, None, frame_s=0))
     pipe.send_text("status chec")  # the menu opens as you type …
@@ -239,6 +238,18 @@ def test_piped_runs_are_deterministic_and_advance_only_on_command() -> None:
     assert text.splitlines()[-1] == "bye — shopfront stopped at T+00:03:00 (09:03)"
 
 
+def test_at_a_dumb_terminal_the_prompt_comes_before_the_line() -> None:
+    class DumbTerminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    repl, out = make_repl()
+    asyncio.run(run_plain(repl, DumbTerminal("scale cart to 0\nyes\n")))
+    assert out.getvalue().splitlines()[:2] == ["production> This changes production.",
+                                               "  you typed     scale cart to 0"]
+    assert "go ahead? [y/N] ✓ production: scaled cart 2 → 0" in out.getvalue()  # typed: no echo
+
+
 def test_the_repl_asks_for_what_the_console_asks_for_and_each_line_takes_its_path() -> None:
     class Journal:  # what the session store attaches to the chat session
         def __init__(self) -> None:
@@ -297,8 +308,8 @@ def test_piped_input_works_and_the_repl_never_imports_textual() -> None:
         "production> status",
         "✓ production at 00:00:00: 16 components, 0 rps in; all healthy",
         "production> scale cart to 3",
-        "✓ production: scaled cart 2 → 3 (1 starting, ready in about 15s); autoscaling for cart "
-        "is off now ('autoscale cart on' to hand it back)",
+        "✓ production: scaled cart 2 → 3 (1 starting, ready in about 15s); autoscaling for "
+        "cart is off now ('autoscale cart on' to hand it back)",
         "[00:00:00] scale                cart 2 → 3 instances — manual",
     ]
     assert "✗ nothing is waiting for a yes or no" in result.stdout
