@@ -9,7 +9,8 @@ The state is pickled, with three exceptions handled by the pickler itself:
   captures another engine object would still act on it after a restore, so freezing one raises
   ``CheckpointError`` naming it. Scheduled work is therefore a bound method or a
   ``functools.partial``, which are copied with the objects they act on.
-- **Events** are immutable records: an image keeps the very events of the event log.
+- **Events** and **fitted forests** (the anomaly detector's) are immutable once made: an
+  image keeps the very objects.
 - **Large arrays** (the metric rings, the watchers' histories) leave the pickle stream as
   buffers cut into 128 KiB blocks. A block equal to the same block of the previous image is
   shared, not copied, so an image costs the blocks that changed since the one before; a
@@ -32,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .anomaly.forest import ForestScorer
 from .batch import Batch
 from .events import Event
 from .metrics import _Ring
@@ -41,6 +43,7 @@ __all__ = ["CheckpointError", "Freezer", "Image"]
 BLOCK = 128 * 1024  # bytes per block of a large array
 SMALL = 64 * 1024  # arrays smaller than this stay inside the pickle stream
 _PLAIN = (int, float, complex, str, bytes, bool, type(None), np.generic, type, ModuleType)
+_IMMUTABLE = (Event, ForestScorer)  # kept as they are
 
 
 class CheckpointError(RuntimeError):
@@ -50,21 +53,16 @@ class CheckpointError(RuntimeError):
 class Block:
     """Part of a large array as it was: raw bytes, packed non-zero words, or all zeros."""
 
-    __slots__ = ("raw", "bits", "words", "size")
+    __slots__ = ("raw", "bits", "words", "size", "nbytes")
 
     def __init__(self, view: np.ndarray, packed: bool = False) -> None:
         self.size = view.size
         self.raw: np.ndarray | None = view.copy() if view.any() else None
         self.bits: np.ndarray | None = None
         self.words: np.ndarray | None = None
+        self.nbytes = 0 if self.raw is None else self.size  # the memory it holds
         if packed:
             self.pack()
-
-    @property
-    def nbytes(self) -> int:
-        if self.raw is not None:
-            return self.raw.nbytes
-        return 0 if self.bits is None else self.bits.nbytes + self.words.nbytes
 
     def same(self, view: np.ndarray) -> bool:
         """Whether ``view`` (uint8, this block's size) holds the same bytes."""
@@ -96,8 +94,9 @@ class Block:
             return
         u = raw.view(np.uint32)
         mask = u != 0
-        if raw.size // 8 + 4 * int(np.count_nonzero(mask)) < 0.7 * raw.size:
+        if raw.size // 32 + 4 * int(np.count_nonzero(mask)) < 0.7 * raw.size:
             self.bits, self.words, self.raw = np.packbits(mask), u[mask], None
+            self.nbytes = self.bits.nbytes + self.words.nbytes
 
 
 def _wide(a: np.ndarray) -> np.ndarray:
@@ -237,7 +236,7 @@ class _Pickler(pickle.Pickler):
         name = self._live.get(id(obj))
         if name is not None:
             return _live, (name,)
-        if type(obj) is Event:
+        if type(obj) in _IMMUTABLE:
             return self._keep(obj)
         if type(obj) is FunctionType:
             return self._function(obj)

@@ -3,8 +3,8 @@
 - **Checkpoints.** Every ``EVERY_MS`` of simulated time (the batch that reaches the mark ends
   on it) the state is frozen (``checkpoint_image``). At most ``KEEP`` are kept, within
   ``BUDGET`` bytes: the newest five minutes apart, older ones thinned so that the gaps grow
-  with their age (after a day: 5, 10, 20, 30 … minutes, then hours apart). The start is
-  always kept.
+  with their age (after six hours they stand 0, 5, 10, 20, 30, 40, 60, 80, 120, 200, 280
+  minutes back, and the start). The start is always kept.
 - **The timeline.** Every command applied, at its simulated time, with what was typed and
   what the parser assumed; every line only answered (not understood, help, a rewind); and the
   ``rewind`` markers. Running it again from a checkpoint gives the same world, byte for byte.
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["Applied", "Checkpoint", "Checkpoints", "Marked", "Said"]
 
 EVERY_MS = 5 * 60_000
-KEEP = 16
-BUDGET = 256 * 2**20
+KEEP = 12
+BUDGET = 128 * 2**20
 # what a restore leaves as it is: the front ends' attachments and pace, and this record
 KEPT = frozenset({"bus", "checkpoints", "paused", "speed", "user", "deferred"})
 
