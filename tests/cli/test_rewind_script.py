@@ -58,3 +58,14 @@ def test_a_rewind_the_timeline_cannot_make_is_refused_first(
         "'rewind to 00:00:00' goes to the start",
         f"{script}:4:1: rewind to 00:05:00 is later than 00:02:00, where the script already "
         "is; 'wait' moves on"]
+
+
+def test_the_shipped_example_tries_one_way_then_another(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    example = Path(__file__).resolve().parents[2] / "scenarios" / "examples" / "rewind.txt"
+    code, out = run(example, capsys, "--format", "json")
+    assert code == 0
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [(e["t"], e["text"]) for e in events if e["type"] == "command"] == [
+        (300.0, "scale checkout to 4"), (300.0, "rewind 5m"), (300.0, "restart checkout")]
+    assert events[-1]["duration"] == 600.0 and "scale" not in events[-1]["events"]
