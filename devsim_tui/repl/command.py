@@ -19,6 +19,9 @@ from ..headless.arguments import non_negative_int, speed_factor
 if TYPE_CHECKING:
     from engine import Simulation
 
+    from ..store.recorder import Recorder
+    from .core import Repl
+
 __all__ = ["configure", "execute"]
 
 DEFAULT_SPEED = 10.0  # as the console's default
@@ -32,9 +35,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed", type=speed_factor, default=None, metavar="X",
                         help=f"simulated seconds per wall second (default {DEFAULT_SPEED:g}); "
                              "piped input: the clock moves only with 'advance'")
-    from ..store.recording import add_db_argument
+    from ..store.recording import add_recording_arguments
 
-    add_db_argument(parser)  # (kept on args; see README: sessions)
+    add_recording_arguments(parser)  # --db PATH, --no-record (see README: sessions)
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -46,34 +49,46 @@ def execute(args: argparse.Namespace) -> int:
     sim.speed = DEFAULT_SPEED if args.speed is None else args.speed
     sim.user = login_name()  # who acknowledges and silences alerts
     color = not os.environ.get("NO_COLOR")
+    from ..store.recording import start_recording
     from .plain import is_plain_terminal
 
+    recorder = start_recording(args, sim, "repl", threaded=True)  # StoreError: exit 2
     if is_plain_terminal(sys.stdin, sys.stdout, os.environ.get("TERM")):
-        return _plain(sim)
-    return _interactive(sim, color)
+        return _plain(sim, recorder)
+    return _interactive(sim, color, recorder)
 
 
-def _plain(sim: Simulation) -> int:
+def _recorded(repl: Repl, recorder: Recorder | None) -> None:
+    if recorder is not None:
+        from ..store.repl_recording import record_repl
+
+        record_repl(repl, recorder)  # every line written down before it acts
+
+
+def _plain(sim: Simulation, recorder: Recorder | None = None) -> int:
     from prompt_toolkit.output.plain_text import PlainTextOutput
 
+    from ..store.repl_recording import recording
     from .core import Repl
     from .output import Printer
     from .plain import run_plain
 
     repl = Repl(sim, Printer(PlainTextOutput(sys.stdout), color=False))
+    _recorded(repl, recorder)
     # a bare loop, not asyncio.run: its Ctrl-C handler would cancel the loop instead of
     # letting a dumb terminal's Ctrl-C drop the line being typed
     loop = asyncio.new_event_loop()
     try:
-        return loop.run_until_complete(run_plain(repl, sys.stdin))
+        return loop.run_until_complete(recording(run_plain(repl, sys.stdin), recorder))
     finally:
         loop.close()
 
 
-def _interactive(sim: Simulation, color: bool) -> int:
+def _interactive(sim: Simulation, color: bool, recorder: Recorder | None = None) -> int:
     from prompt_toolkit.output.defaults import create_output
 
     from ..startup import warm_models
+    from ..store.repl_recording import recording
     from .core import Repl
     from .history import open_history
     from .output import Printer
@@ -82,6 +97,7 @@ def _interactive(sim: Simulation, color: bool) -> int:
 
     output = create_output(sys.stdout)
     repl = Repl(sim, Printer(output, color=color, width=lambda: output.get_size().columns))
+    _recorded(repl, recorder)
     history, problem = open_history()
     if problem is not None:
         repl.printer.note(f"devsim repl: {problem}")
@@ -90,4 +106,4 @@ def _interactive(sim: Simulation, color: bool) -> int:
                       "completes, \\? for the keys, Ctrl-D leaves.")
     session = build_prompt(repl, history, output=output)
     warm_models()  # scikit-learn, off the loop, before the detector first needs it
-    return asyncio.run(run_prompt(repl, session, Pacer(repl.sim)))
+    return asyncio.run(recording(run_prompt(repl, session, Pacer(repl.sim)), recorder))
