@@ -43,7 +43,7 @@ def execute(args: argparse.Namespace) -> int:
         db.conn.close()
     from devsim_tui.store.replay import Replay
 
-    replay = Replay(plan.session)
+    replay = Replay(plan.session, checkpoints=False)
     sim, out = replay.sim, sys.stdout
     if args.format == "json":
         sim.bus.subscribe(lambda event: _json_line(out, event.to_dict()))

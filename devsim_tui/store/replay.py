@@ -44,9 +44,13 @@ def build_simulation(session: dict[str, Any]) -> Simulation:
 class Replay:
     """Drives a fresh simulation through recorded commands (see the module docstring)."""
 
-    def __init__(self, session: dict[str, Any], sim: Simulation | None = None) -> None:
+    def __init__(self, session: dict[str, Any], sim: Simulation | None = None, *,
+                 checkpoints: bool = True) -> None:
+        """``checkpoints=False``: keep them only if a recorded command rewinds (a replay that
+        ends with the process needs no others; a resumed console keeps them, to rewind)."""
         self.session = session
         self.sim = sim or build_simulation(session)
+        self.keep_checkpoints = checkpoints
         self.chat = ChatSession(self.sim, dry_run=bool(session.get("dry_run")))
         self.judge: Any = None  # a script's expectations' judge, as the run had
 
@@ -54,6 +58,8 @@ class Replay:
             on_command: OnCommand | None = None) -> None:
         """Apply ``commands`` at their times, then run to ``until_ms`` (and, for a finished
         run with expectations, judge what is still open, as its end did)."""
+        if not self.keep_checkpoints:
+            self.sim.checkpoints.enabled = any(row["intent"] == "rewind" for row in commands)
         if self.session.get("script") or any(row["path"] == "expect" for row in commands):
             from devsim_tui.expectations import Judge
 

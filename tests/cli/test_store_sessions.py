@@ -206,3 +206,44 @@ async def test_the_console_records_applied_refused_and_cancelled_commands(tmp_pa
     stored = [r["data"] for r in rows(db, "select data from events order by seq")]
     assert code == 0 and out.splitlines()[:-1] == stored
     assert sum('"type":"command"' in line for line in stored) == 2  # cancelled: no event
+
+
+def test_the_repl_records_every_line_and_replays(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    db = tmp_path / "s.db"
+    monkeypatch.setattr("sys.stdin", io.StringIO(
+        "scale cart to 3\nfrobnicate\nadvance 2m\nroll back payments\n"))
+    assert devsim("repl", "--db", str(db))[0] == 0
+    assert rows(db, "select path, state, ok, t_ms from commands order by seq") == [
+        {"path": "apply", "state": "applied", "ok": 1, "t_ms": 0},
+        {"path": "reject", "state": "rejected", "ok": 0, "t_ms": 0},
+        {"path": "apply", "state": "applied", "ok": 1, "t_ms": 0},
+        {"path": "refuse", "state": "refused", "ok": 0, "t_ms": 120_000}]
+    assert rows(db, "select front_end, state, last_t_ms from sessions") == [
+        {"front_end": "repl", "state": "stopped", "last_t_ms": 120_000}]
+    code, out, _ = devsim("replay", "--db", str(db), "--format", "json")
+    assert out.splitlines()[:-1] == [r["data"] for r in rows(db, "select data from events "
+                                                                 "order by seq")]
+
+
+def test_a_rewound_run_replays_whole_and_branch_by_branch(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    (tmp_path / "rewind.txt").write_text(  # scenarios/examples/rewind.txt, shorter
+        "wait 1m\nscale checkout to 4\nwait 1m\nrewind 1m\nrestart checkout\nwait 1m\n")
+    code, original, _ = devsim("run", "--script", str(tmp_path / "rewind.txt"), "--db", db,
+                               "--format", "json")
+    assert code == 0
+    assert rows(Path(db), "select id, parent, forked_at_ms, last_t_ms from branches") == [
+        {"id": 0, "parent": None, "forked_at_ms": 0, "last_t_ms": 120_000},
+        {"id": 1, "parent": 0, "forked_at_ms": 60_000, "last_t_ms": 120_000}]
+    assert devsim("replay", "--db", db, "--format", "json")[1] == original
+
+    def said(branch: int) -> list[str]:
+        out = devsim("replay", "--db", db, "--format", "json", "--branch", str(branch))[1]
+        return [json.loads(line)["text"] for line in out.splitlines()
+                if '"type":"command"' in line]
+
+    assert said(0) == ["scale checkout to 4"]  # the first idea, to where it was left
+    assert said(1) == ["restart checkout"]  # the rewind to 00:01:00 undid the scale at 00:01:00
