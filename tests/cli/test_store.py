@@ -108,12 +108,19 @@ def test_a_bad_db_path_is_one_line_and_exit_2(tmp_path: Path, kind: str, message
         assert err.count("\n") == 1 and message in err and "Traceback" not in err, err
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write to a read-only file")
 def test_an_unwritable_db_is_one_line_and_exit_2(tmp_path: Path) -> None:
     open_store(tmp_path / "s.db").conn.close()
     (tmp_path / "s.db").chmod(0o444)
     code, _, err = devsim("run", "--duration", "1m", "--db", str(tmp_path / "s.db"))
     assert code == 2 and "not writable" in err and err.count("\n") == 1
+
+
+@pytest.mark.skipif(not Path("/proc/version").is_file(), reason="needs Linux's /proc")
+def test_a_db_where_no_file_can_be_made_is_one_line_and_exit_2() -> None:
+    code, out, err = devsim("run", "--duration", "1m", "--db", "/proc/devsim-sessions.db")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("devsim run: error: /proc/devsim-sessions.db: ") and "Traceback" not in err
 
 
 # -- what a run records ----------------------------------------------------------------------
