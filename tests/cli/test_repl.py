@@ -298,8 +298,8 @@ def test_long_lines_wrap_under_their_text() -> None:
     assert " ".join(lines).split() == "".join(t for _, t in fragments).split()
 
 
-def test_piped_input_works_and_the_repl_never_imports_textual() -> None:
-    env = {**os.environ, "NO_COLOR": "1"}
+def test_piped_input_works_and_the_repl_never_imports_textual(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1", "XDG_DATA_HOME": str(tmp_path)}  # its session too
     result = subprocess.run([sys.executable, "-m", "devsim_tui", "repl", "--seed", "7"],
                             input="status\nscale cart to 3\ny\n", capture_output=True,
                             text=True, cwd=ROOT, env=env, timeout=120)
@@ -330,7 +330,7 @@ def test_piped_input_works_and_the_repl_never_imports_textual() -> None:
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual'}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, timeout=120)
+                         cwd=ROOT, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
