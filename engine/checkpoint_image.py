@@ -125,8 +125,8 @@ class Freezer:
     def __init__(self, live: dict[str, object]) -> None:
         self.live = live
         self.verify = False  # compare a ring's blocks too, and raise if one changed unseen
-        # (address, size) → the latest blocks of that memory, the ring's samples then, and
-        # the memory itself (held, so that no other array gets the address meanwhile)
+        # (address, size) → the latest blocks of that memory, and for a ring its samples then
+        # and the memory itself (held, so that no other array gets the address meanwhile)
         self._index: dict[tuple[int, int], tuple[Stored, int | None, object]] = {}
 
     def freeze(self, state: dict[str, Any]) -> Image:
@@ -143,7 +143,8 @@ class Freezer:
                 stored = _share(data, before)
             else:
                 stored = _share_ring(data, before, then, *ring, verify=self.verify)
-            index[key] = (stored, None if ring is None else ring[0], pb.raw().obj)
+            index[key] = (stored, None, None) if ring is None else (stored, ring[0],
+                                                                     pb.raw().obj)
             buffers.append(stored)
             written.append(None if ring is None else ring[0])
         self._retire(buffers)

@@ -87,7 +87,7 @@ class Marked:
     data: dict[str, Any] = field(default_factory=dict)
 
     def redo(self, sim: Simulation) -> None:
-        sim.publish_at(self.t, self.type, dict(self.data))
+        sim.checkpoints.mark(self)
 
 
 Entry = Applied | Said | Marked
@@ -103,7 +103,7 @@ class Checkpoints:
         self.enabled = True  # off: no checkpoints, and no rewind (a run that cannot need one)
         self.kept: list[Checkpoint] = []
         self.timeline: list[Entry] = []
-        self.replaying = False  # during a rewind's catch-up
+        self.replaying = False  # during a rewind's catch-up (deferred work is not run)
         self.problem: str | None = None  # why the last skipped checkpoint was skipped
         self.freezer = Freezer({"simulation": sim, "scenario": sim.spec})
         self._next_at = 0
@@ -156,8 +156,6 @@ class Checkpoints:
     # -- the timeline -----------------------------------------------------------------------
     def applied(self, command: Command, text: str | None, notes: tuple[str, ...],
                 reply: Reply) -> None:
-        if self.replaying:
-            return
         now = self.sim.clock.now
         if command.rewrites_history:  # a rewind is not run again: its line is
             if text is not None:
@@ -166,8 +164,12 @@ class Checkpoints:
         self.timeline.append(Applied(now, command, text, tuple(notes), reply.ok))
 
     def said(self, text: str, intent: str | None, reply: Reply) -> None:
-        if not self.replaying:
-            self.timeline.append(Said(self.sim.clock.now, text, intent, reply))
+        self.timeline.append(Said(self.sim.clock.now, text, intent, reply))
+
+    def mark(self, marker: Marked) -> None:
+        """Publish an event of the timeline's own (a ``rewind``), and keep it on it."""
+        self.timeline.append(marker)
+        self.sim.publish_at(marker.t, marker.type, dict(marker.data))
 
     def undone_by(self, to_ms: int) -> list[Applied]:
         """The commands that changed something at ``to_ms`` or later: a rewind undoes them."""
@@ -205,7 +207,7 @@ class Checkpoints:
         base = next(c for c in reversed(self.kept) if c.t <= to_ms)
         undone = self.undone_by(to_ms)
         again = [e for e in self.timeline if base.t <= e.t < to_ms]
-        self.timeline = [e for e in self.timeline if e.t < to_ms]
+        self.timeline = [e for e in self.timeline if e.t < base.t]  # (again: logged again)
         self.kept = [c for c in self.kept if c.t <= base.t]
         pace = sim.paused, sim.speed, sim.user
         self._restore(base)
@@ -218,9 +220,7 @@ class Checkpoints:
         finally:
             self.replaying, sim.bus.muted = False, False
         sim.paused, sim.speed, sim.user = pace
-        marker = Marked(to_ms, "rewind", {"from": start / 1000, "to": to_ms / 1000})
-        self.timeline.append(marker)
-        marker.redo(sim)
+        self.mark(Marked(to_ms, "rewind", {"from": start / 1000, "to": to_ms / 1000}))
         return undone
 
     def _restore(self, checkpoint: Checkpoint) -> None:

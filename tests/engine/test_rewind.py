@@ -22,6 +22,7 @@ from tests.conftest import build
 EVERY = 60_000
 BEFORE = [(20_000, "deploy checkout 2.5.0"),  # a rolling deploy, done by about 01:50
           (120_000, "add 300ms of latency to payments for 1 minute"),  # at a checkpoint
+          (125_000, "should I rewind 1 minute?"),  # (its answer names what it would undo)
           (150_000, "scale cart to 4"),
           (200_000, "restart payments")]
 AFTER = [(20_000, "scale search to 3")]  # (after the rewind, relative to its time)
