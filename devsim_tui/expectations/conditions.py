@@ -39,11 +39,7 @@ class Look:
     facts: Facts
     mark: Mark
     until: int
-
-    @property
-    def live(self) -> bool:
-        """The check is at the moment it judges, so the current state may be read."""
-        return self.until >= self.sim.now
+    live: bool = True  # the check is at the moment it judges: the current state may be read
 
     def since(self, happenings: list[Happening]) -> list[Happening]:
         return [h for h in happenings if self.mark.seq < h.seq and h.t <= self.until]
@@ -66,7 +62,8 @@ def deploy(x: Expectation, look: Look) -> Observation:
         first = outcomes[0]
         why = f" ({first.data['reason']})" if first.data.get("reason") else ""
         return Observation(False, f"{name} {_word(first)} at {format_clock(first.t)}{why}", True)
-    step = f", last step: {rollout.step}" if rollout.step else ""
+    step = (f", last step: {rollout.step.name}" if rollout.step and rollout.step.t <= look.until
+            else "")
     return Observation(False, f"{name} still rolling out (started {format_clock(rollout.t)}"
                               f"{step})")
 

@@ -45,7 +45,7 @@ class Rollout:
     version: str
     t: int  # when it started
     seq: int
-    step: str = ""  # the last step reported
+    step: Happening | None = None  # the last step reported
     outcomes: list[Happening] = field(default_factory=list)  # completed, aborted, rolled_back
 
 
@@ -95,7 +95,8 @@ class Facts:
     def _step(self, event: Event) -> None:
         rollout = self._find(event)
         if rollout is not None:
-            rollout.step = str(event.data.get("step", ""))
+            rollout.step = Happening(event.t, self.seq, str(event.data.get("step", "")),
+                                     dict(event.data))
 
     def _outcome(self, event: Event) -> None:
         rollout = self._find(event)
@@ -123,4 +124,5 @@ class Facts:
             kept = [r for r in rollouts if r.t <= to]
             for r in kept:
                 r.outcomes = [h for h in r.outcomes if h.t <= to]
+                r.step = r.step if r.step is None or r.step.t <= to else None
             self.rollouts[service] = kept

@@ -6,7 +6,9 @@ When it is decided:
 - with ``within D``: at its line, then every 15 simulated seconds (the watch's sample) and at
   the window's end — it passes at the first check where it holds and fails when the window
   closes, or when the run ends first;
-- an event form without ``within``: by the end of the run.
+- an event form without ``within``: by the end of the run;
+- whatever is still open when a ``rewind`` ends its branch: then, from what that branch showed
+  (the events up to the rewind; for a state form, its last check).
 
 Each decision is one ``expect.passed`` or ``expect.failed`` event (``line``, ``text``,
 ``reason``) published at the simulated time it was made. The run loop drives the clock and
@@ -20,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from engine import format_clock
+from engine import Event, format_clock
 
 from .conditions import CHECKS, Look, Observation
 from .facts import Facts, Mark
@@ -34,11 +36,12 @@ __all__ = ["CHECK_EVERY_MS", "Judge"]
 CHECK_EVERY_MS = 15_000  # the watch's sample: how often an open window is looked at
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Pending:
     x: Expectation
     mark: Mark  # where its line was
     deadline: int | None  # its window's end (None: the end of the run)
+    last: Observation  # what its latest check saw
 
 
 class Judge:
@@ -48,7 +51,7 @@ class Judge:
     def __init__(self, sim: Simulation, dry_run: bool = False) -> None:
         self.sim, self.dry_run = sim, dry_run
         self.facts = Facts()
-        sim.bus.subscribe(self.facts.observe)
+        sim.bus.subscribe(self._observe)
         self.pending: list[_Pending] = []
         self.passed = self.skipped = 0
         self.failures: list[dict[str, Any]] = []
@@ -78,7 +81,7 @@ class Judge:
             self._decide(x, seen, "")
         else:
             deadline = None if x.within_ms is None else now + x.within_ms
-            self.pending.append(_Pending(x, mark, deadline))
+            self.pending.append(_Pending(x, mark, deadline, seen))
         self._due = self._next_check(now)
 
     def check(self) -> None:
@@ -90,6 +93,7 @@ class Judge:
             if p.deadline is None:
                 continue
             seen = self._look(p.x, p.mark, min(now, p.deadline))
+            p.last = seen
             if seen.holds:
                 self._close(p, seen, "")
             elif now >= p.deadline:
@@ -126,8 +130,23 @@ class Judge:
 
     # inside --------------------------------------------------------------------------------
 
-    def _look(self, x: Expectation, mark: Mark, until: int) -> Observation:
-        return CHECKS[x.form](x, Look(self.sim, self.facts, mark, until))
+    def _observe(self, event: Event) -> None:
+        if event.type == "rewind" and self.pending:
+            self._branch_ended(int(round(float(event.data.get("from", 0)) * 1000)))
+        self.facts.observe(event)  # (after: a rewind makes it forget the branch's later events)
+
+    def _branch_ended(self, at: int) -> None:
+        """A rewind left the branch the open expectations were watching: judge them from
+        what it showed — its events up to the rewind, or a state form's last check."""
+        when = f" when the rewind at {format_clock(at)} ended its branch"
+        for p in list(self.pending):
+            seen = (self._look(p.x, p.mark, at, live=False) if p.x.event else p.last)
+            self._close(p, seen, when)
+        self._due = None
+
+    def _look(self, x: Expectation, mark: Mark, until: int, live: bool = True) -> Observation:
+        look = Look(self.sim, self.facts, mark, until, live and until >= self.sim.now)
+        return CHECKS[x.form](x, look)
 
     def _next_check(self, now: int) -> int | None:
         deadlines = [p.deadline for p in self.pending if p.deadline is not None]

@@ -11,9 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from devsim_tui.cli import main
-from devsim_tui.expectations import Vocabulary, parse_expectation
+from devsim_tui.expectations import FORMS, Vocabulary, parse_expectation
 from devsim_tui.expectations.facts import Facts
 from devsim_tui.script import builtin_scripts
 from engine import Event, builtin_scenarios, load_scenario
@@ -188,6 +190,31 @@ def test_expectations_only_watch(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert {"alert.firing", "db.failover", "deploy.aborted"} <= {e["type"] for e in watched}
 
 
+def test_a_rewind_judges_what_its_branch_left_open(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "rewind.txt").write_text("""\
+wait 1m
+deploy checkout 2.4.1 as a canary
+expect deploy checkout completed within 10m
+expect availability checkout >= 99.99% within 10m
+wait 2m
+rewind 2m
+wait 1m
+expect no alerts firing
+""")
+    code, events = run_json(capsys, "--script", str(tmp_path / "rewind.txt"))
+    got = expects(events)
+    rewind = next(i for i, e in enumerate(events) if e["type"] == "rewind")
+    assert code == 1 and sorted(got) == [3, 4, 8]
+    for line in (3, 4):  # decided at the rewind, from the branch it ended
+        assert got[line]["type"] == "expect.failed" and got[line]["t"] == 60.0
+        assert "when the rewind at 00:03:00 ended its branch, expected" in got[line]["reason"]
+        assert events.index(got[line]) > rewind
+    assert got[3]["reason"].startswith(
+        "deploy checkout 2.4.1 still rolling out (started 00:01:00, last step: baking longer)")
+    assert got[8]["type"] == "expect.passed" and got[8]["t"] == 120.0  # on the new branch
+
+
 def test_a_rewind_forgets_what_happened_after_it() -> None:
     facts = Facts()
     data = {"service": "checkout", "env": "production", "version": "2.4.0",
@@ -254,6 +281,23 @@ def test_the_forms_read_as_written(line: str, fields: dict) -> None:
     assert not isinstance(x, tuple), x
     assert {k: getattr(x, k) for k in fields} == fields
     assert x.text == line
+
+
+WORDS = ["deploy", "checkout", "orders-db", "alert", "HighErrorRate", "on", "not", "firing",
+         "no", "alerts", "anomaly", "availability", "error", "budget", "lost", "writes",
+         "completed", "rolled", "back", ">=", "<", "=", "99.9%", "150%", "within", "5m", "soon"]
+
+
+@given(st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_no_line_makes_the_reader_raise(words: list[str]) -> None:
+    text = " ".join(["expect", *words]).strip()
+    result = parse_expectation(text, 3, 5, VOCABULARY)
+    if isinstance(result, tuple):
+        col, message = result
+        assert 5 <= col <= 5 + len(text) and message and "\n" not in message
+    else:
+        assert result.form in {f.name for f in FORMS} and result.text == text
 
 
 BAD = """\
@@ -346,7 +390,8 @@ def test_a_shipped_drill_holds(name: str, capsys: pytest.CaptureFixture[str]) ->
 
 def test_the_readme_lists_every_shipped_drill() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("#### Expectations"):readme.index("### Built-in scenarios")]
+    start = readme.index("#### Expectations")
+    section = readme[start:readme.index("\n### ", start)]
     listed = set(re.findall(r"^\| `([\w-]+)` \|", section, re.M))
     assert listed == set(builtin_scripts())
     for path in re.findall(r"scenarios/scripts/[\w.-]+", readme):
