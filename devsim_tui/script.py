@@ -47,10 +47,7 @@ class Script:
     path: str
     steps: tuple[Step, ...]
     fork: int = 0  # the steps after the last ``rewind`` (0: none): the timeline that stands
-
-    @property
-    def rewinds(self) -> bool:
-        return self.fork > 0
+    rewinds_to: tuple[int, ...] = ()  # where its ``rewind`` lines go back to (ms)
 
     @property
     def end_ms(self) -> int:
@@ -136,7 +133,7 @@ def parse_script(text: str, spec: ScenarioSpec, name: str = "<script>",
             reader.problems.append((step.line, f"{name}:{step.line}:{step.expect.col}: {why}"))
     if reader.problems:
         raise ScriptError([p for _, p in sorted(reader.problems, key=lambda p: p[0])])
-    return Script(name, steps, reader.fork)
+    return Script(name, steps, reader.fork, tuple(reader.rewinds_to))
 
 
 Problem = tuple[int, str]  # column, message
@@ -150,6 +147,7 @@ class _Reader:
         self.vocabulary = Vocabulary.of(spec)
         self.now = 0
         self.fork = 0
+        self.rewinds_to: list[int] = []
         self.steps: list[Step] = []
         self.problems: list[tuple[int, str]] = []
 
@@ -200,6 +198,7 @@ class _Reader:
             self.now += result.duration * 1000
         if back is not None:  # the timeline goes back with the clock
             self.now, self.fork = back, len(self.steps)
+            self.rewinds_to.append(back)
         return None
 
 

@@ -4,7 +4,8 @@
   on it) the state is frozen (``checkpoint_image``). At most ``KEEP`` are kept, within
   ``BUDGET`` bytes: the newest five minutes apart, older ones thinned so that the gaps grow
   with their age (after six hours they stand 0, 5, 10, 20, 30, 40, 60, 80, 120, 200, 280
-  minutes back, and the start). The start is always kept.
+  minutes back, and the start). The start is always kept. A run that knows where its
+  rewinds will go back to (a script) keeps checkpoints at those times only (``plan``).
 - **The timeline.** Every command applied, at its simulated time, with what was typed and
   what the parser assumed; every line only answered (not understood, help, a rewind); and the
   ``rewind`` markers. Running it again from a checkpoint gives the same world, byte for byte.
@@ -18,6 +19,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -106,7 +108,22 @@ class Checkpoints:
         self.replaying = False  # during a rewind's catch-up (deferred work is not run)
         self.problem: str | None = None  # why the last skipped checkpoint was skipped
         self.freezer = Freezer({"simulation": sim, "scenario": sim.spec})
+        self.planned: list[int] | None = None  # the only times to keep (None: every ``every``)
         self._next_at = 0
+
+    def plan(self, times: Iterable[int]) -> None:
+        """Keep checkpoints only at these simulated times (ms) and the start: a run that knows
+        where its rewinds go back to needs no others. No times: no checkpoints at all."""
+        self.planned = sorted(set(times))
+        self.enabled = bool(self.planned)
+        if self.kept:
+            self._next_at = self._after(self.sim.clock.now)
+
+    def _after(self, t: int) -> int:
+        """When the next checkpoint after ``t`` is due."""
+        if self.planned is None:
+            return (t // self.every + 1) * self.every
+        return next((p for p in self.planned if p > t), 1 << 62)
 
     # -- taking them ------------------------------------------------------------------------
     def ticks_left(self, now: int, tick_ms: int) -> int:
@@ -126,7 +143,7 @@ class Checkpoints:
         kept in ``problem``; the checkpoints before it stay usable."""
         sim = self.sim
         now = sim.clock.now
-        self._next_at = (now // self.every + 1) * self.every
+        self._next_at = self._after(now)
         state = {k: v for k, v in vars(sim).items() if k not in KEPT}
         try:
             image = self.freezer.freeze(state)
@@ -229,4 +246,4 @@ class Checkpoints:
         sim.deferred = None
         sim.bus.counts.clear()
         sim.bus.counts.update(Counter(dict(checkpoint.counts)))
-        self._next_at = (checkpoint.t // self.every + 1) * self.every
+        self._next_at = self._after(checkpoint.t)

@@ -62,7 +62,7 @@ def execute(args: argparse.Namespace) -> int:
             return 2
     duration = args.duration or (script.end_ms if script else DEFAULT_DURATION_MS)
     sim = Simulation(spec, seed=args.seed)
-    sim.checkpoints.enabled = script is not None and script.rewinds  # (only a rewind uses them)
+    sim.checkpoints.plan(script.rewinds_to if script else ())  # only where rewinds go back to
     out = sys.stdout
     from devsim_tui.store.run_recording import RunRecording
 

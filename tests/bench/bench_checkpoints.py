@@ -13,10 +13,15 @@ capture. It prints:
 - the wall time of ``rewind 10m`` and ``rewind 1h`` from the end (restore the newest
   checkpoint at or before the time, then run again to it).
 
+``--day N`` instead runs 24 simulated hours of ``shopfront`` N times each way, interleaved,
+and prints the CPU time of each: checkpoints off (what ``devsim run`` does when its script
+has no ``rewind``) and every 5 simulated minutes.
+
 Run it from the project root:
 
     python tests/bench/bench_checkpoints.py
     python tests/bench/bench_checkpoints.py --hours 24 --estates shopfront
+    python tests/bench/bench_checkpoints.py --day 3
 
 Not a pytest test (pytest does not collect tests/bench). Exit status 0.
 """
@@ -78,12 +83,33 @@ def rewind_time(sim: Any, minutes: int) -> tuple[float, str]:
     return time.perf_counter() - start, reply.message
 
 
+def day(repeat: int) -> None:
+    """24 hours of shopfront, checkpoints off and on, interleaved: CPU seconds of each."""
+    times: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(repeat):
+        for on in (False, True):
+            sim = build("shopfront")
+            sim.checkpoints.enabled = on
+            start = time.process_time()
+            sim.run_for(24 * 3_600_000)
+            times[on].append(time.process_time() - start)
+            print(f"24 h, checkpoints {'every 5 min' if on else 'off'}: "
+                  f"{times[on][-1]:.2f} s CPU", flush=True)
+    off, on = statistics.median(times[False]), statistics.median(times[True])
+    print(f"median: off {off:.2f} s, every 5 min {on:.2f} s ({100 * (on / off - 1):+.1f} %)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hours", type=float, default=6.0, help="simulated hours (default 6)")
     parser.add_argument("--estates", default="shopfront,fleet-1000",
                         help="comma-separated: shopfront, fleet-N (default both)")
+    parser.add_argument("--day", type=int, default=0, metavar="N",
+                        help="instead: 24 h of shopfront N times with checkpoints off and on")
     args = parser.parse_args()
+    if args.day:
+        day(args.day)
+        return 0
     for estate in args.estates.split(","):
         off, wall_off, _, _ = timed_run(estate, args.hours, False)
         del off

@@ -175,6 +175,17 @@ def test_the_checkpoints_stay_within_their_count_and_budget() -> None:
     assert sim.checkpoints.nbytes() > 0
 
 
+def test_a_run_that_knows_its_rewinds_keeps_only_those_checkpoints() -> None:
+    sim = quiet()
+    sim.checkpoints.plan([90_000, 45_000])
+    sim.run_for(180_000)
+    assert [c.t for c in sim.checkpoints.kept] == [0, 45_000, 90_000]
+    assert sim.apply(Rewind(to=90)).ok and sim.now == 90_000
+    assert sim.apply(Rewind(to=60)).ok and sim.now == 60_000  # (from 00:00:45, run again)
+    sim.checkpoints.plan([])
+    assert sim.apply(Rewind(to=30)).message == "cannot rewind: this run keeps no checkpoints"
+
+
 def test_refusals_say_why_in_one_line() -> None:
     sim = quiet()
     sim.run_for(120_000)
