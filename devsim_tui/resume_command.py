@@ -60,6 +60,8 @@ def execute(args: argparse.Namespace) -> int:
             "recording continues"]
 
     def greet() -> None:  # on the first frame, once the screen is up
+        if said:
+            _show_history(app, resumed.history, said[0])
         while said:
             app.notify(said.pop(), timeout=8)
 
@@ -69,3 +71,15 @@ def execute(args: argparse.Namespace) -> int:
     finally:
         resumed.recorder.close("stopped")
     return 0
+
+
+def _show_history(app: object, history: list[dict], note: str) -> None:
+    """The conversation so far, in the chat: what was typed and what it answered."""
+    from .widgets.chat_log import ChatLog
+
+    chat = app.query_one(ChatLog)  # type: ignore[attr-defined]
+    for row in history:
+        chat.said(int(row["t_ms"]), str(row["text"]))
+        if row.get("reply"):
+            chat.replied(bool(row.get("ok")), str(row["reply"]))
+    chat.note(note)

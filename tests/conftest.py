@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 
 import pytest
 
@@ -41,9 +42,11 @@ def make_sim():
     return build
 
 
-@pytest.fixture(autouse=True)
-def private_data_home(tmp_path_factory: pytest.TempPathFactory,
-                      monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def private_data_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Session databases go to a temporary data directory, never the real home directory
-    (subprocesses inherit it through the environment)."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
+    (subprocesses inherit it through the environment). Session-scoped, so that it is in place
+    before any module-scoped fixture starts a process."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
+        yield

@@ -32,6 +32,7 @@ class Resumed:
     sim: Simulation
     chat: ChatSession  # the replayed conversation (its context: "roll it back" still works)
     recorder: Recorder
+    history: list[dict[str, Any]]  # the commands given so far, in order (what the chat shows)
 
 
 def resume_session(path: str | Path | None, ref: str | None, *,
@@ -69,4 +70,4 @@ def resume_session(path: str | Path | None, ref: str | None, *,
 
     replay.run(plan.commands, plan.until_ms, on_command=settle)
     recorder.reopen()
-    return Resumed(session, replay.sim, replay.chat, recorder)
+    return Resumed(session, replay.sim, replay.chat, recorder, list(plan.commands))

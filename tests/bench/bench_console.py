@@ -417,6 +417,9 @@ def main() -> None:
     ap.add_argument("--instances", type=int, default=1000)
     ap.add_argument("--rounds", type=int, default=20, help="pane refreshes in-process")
     args = ap.parse_args()
+    # The runs record their sessions as users' runs do, into a scratch data directory rather
+    # than the real one.
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="devsim-bench-data-")
     ok = True
     start = time.perf_counter()
     if shutil.which("tmux"):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import shutil
 import statistics
 import sys
@@ -95,6 +96,9 @@ def main() -> int:
     parser.add_argument("--scenario", default="shopfront", help="scenario (default shopfront)")
     parser.add_argument("--duration", default="24h", help="simulated time (default 24h)")
     args = parser.parse_args()
+    # The runs record their sessions as users' runs do, into a scratch data directory rather
+    # than the real one.
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="devsim-bench-data-")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 

@@ -57,6 +57,8 @@ def test_resume_rebuilds_the_world_then_records_onwards(recorded, tmp_path: Path
     original = json.loads(lines[-1])
     original.pop("expectations", None)
     assert resumed.sim.now == 720_000
+    given = [e["text"] for e in map(json.loads, lines) if e["type"] == "command"]
+    assert [row["text"] for row in resumed.history] == given  # what the console's chat shows
     assert {"t": 720.0, "type": "summary", **resumed.sim.summary()} == original
     resumed.recorder.attach(resumed.chat)
     resumed.chat.submit("restart payments")
