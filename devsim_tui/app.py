@@ -182,6 +182,7 @@ class DevsimApp(App[None]):
             self.session.refuse(text, result, problem)
             chat.replied(False, problem)
             return False
+        result = result.fixed_at(self.sim.now)  # what is asked about is what runs
         if needs_confirmation(result, self.sim.spec.primary_environment,
                               blast_of(self.sim, result)):
             changes = preview(self.sim, result)

@@ -8,7 +8,7 @@ contract); units are fixed here: durations in seconds, latency in milliseconds, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar
 
 __all__ = [
@@ -35,6 +35,12 @@ class Command:
 
     def to_dict(self) -> dict[str, Any]:
         return {"intent": self.intent, "args": self.args()}
+
+    def fixed_at(self, now_ms: int) -> Command:
+        """This command with anything relative to the present made absolute at ``now_ms``: a
+        front end that asks first runs what its question showed, however long the answer
+        took while the clock ran on."""
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +213,11 @@ class Rewind(Command):
     rewrites_history: ClassVar[bool] = True
     duration: int | None = None
     to: int | None = None
+
+    def fixed_at(self, now_ms: int) -> Command:
+        if self.duration is None or self.duration <= 0 or now_ms < self.duration * 1000:
+            return self  # (refused as it stands)
+        return replace(self, duration=None, to=(now_ms - self.duration * 1000) // 1000)
 
 
 @dataclass(frozen=True, slots=True)

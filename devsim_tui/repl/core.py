@@ -92,6 +92,7 @@ class Repl:
             self.session.refuse(text, result, problem)
             self._said(False, problem)
             return Result.FAILED
+        result = result.fixed_at(self.sim.now)  # what is asked about is what runs
         confirmation = confirmation_for(self.sim, text, result, notes)
         if confirmation is not None:
             self.printer.show([("class:title", confirmation.title), ("", "\n"),

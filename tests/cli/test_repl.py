@@ -392,3 +392,16 @@ def test_at_a_terminal_no_color_draws_no_colour(tmp_path: Path) -> None:
     plain = _terminal_session(True, tmp_path)
     assert "I don't know 'frobnicate'" in plain and "bye — shopfront" in plain
     assert _colours(plain) == []  # … and none at all with NO_COLOR
+
+
+async def test_a_rewind_goes_where_its_question_said_however_long_the_answer_takes() -> None:
+    repl, out = make_repl()
+    repl.sim.run_for(600_000)
+
+    async def slow_yes(question: str) -> bool:  # the clock runs on while the question waits
+        repl.sim.run_for(60_000)
+        return True
+
+    await repl.handle("rewind 2m", slow_yes)
+    assert "go back 2m to 00:08:00" in out.getvalue()
+    assert repl.sim.now == 480_000
