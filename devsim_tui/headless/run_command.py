@@ -41,6 +41,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from devsim_tui.store.recording import add_recording_arguments
 
     add_recording_arguments(parser)  # --db PATH, --no-record
+    from devsim_tui.interop import add_interop_arguments
+
+    add_interop_arguments(parser)  # --metrics-port, --alertmanager, … (paced runs only)
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -61,7 +64,27 @@ def execute(args: argparse.Namespace) -> int:
             print(str(exc), file=sys.stderr)
             return 2
     duration = args.duration or (script.end_ms if script else DEFAULT_DURATION_MS)
+    from devsim_tui.interop import InteropError, start_interop
+    from devsim_tui.interop.wiring import requested
+
+    if args.speed is None and requested(args):
+        print(f"devsim run: error: {requested(args)[0]} serves a live run: pace it with "
+              "--speed X", file=sys.stderr)
+        return 2
     sim = Simulation(spec, seed=args.seed)
+    try:
+        interop = start_interop(args, sim)  # a port in use, a bad URL: exit 2
+    except InteropError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        return _execute(args, sim, script, duration, interop)
+    finally:
+        interop.close()
+
+
+def _execute(args: argparse.Namespace, sim: Any, script: Any, duration: int,
+             interop: Any) -> int:
     sim.checkpoints.plan(script.rewinds_to if script else ())  # only where rewinds go back to
     out = sys.stdout
     from devsim_tui.store.run_recording import RunRecording
@@ -84,16 +107,18 @@ def execute(args: argparse.Namespace) -> int:
 
         judge = Judge(sim, dry_run=args.dry_run)
         for step in script.steps:
-            judge.advance(step.at_ms, lambda t: _advance(sim, t, args.speed, sink, stepped))
+            judge.advance(step.at_ms, lambda t: _advance(sim, t, args.speed, sink, stepped,
+                                                       interop.stepped))
             if step.expect is not None:
                 recording.expect(step.expect)  # kept with the commands, for replay
                 judge.activate(step.expect)
             elif step.text:
                 session.submit(step.text)
                 judge.check()  # (a command such as `advance` moves the clock itself)
-        judge.advance(duration, lambda t: _advance(sim, t, args.speed, sink, stepped))
+        judge.advance(duration, lambda t: _advance(sim, t, args.speed, sink, stepped,
+                                                       interop.stepped))
         judge.finish()
-    _advance(sim, duration, args.speed, sink, stepped)
+    _advance(sim, duration, args.speed, sink, stepped, interop.stepped)
     recording.finish()
     summary = sim.summary()
     if script is not None:
@@ -128,13 +153,15 @@ class _LineSink:
 
 
 def _advance(sim: Any, duration: int, speed: float | None, sink: _LineSink,
-             stepped: Callable[[], None] = lambda: None) -> None:
+             stepped: Callable[[], None] = lambda: None,
+             each_tick: Callable[[], None] = lambda: None) -> None:
     """Step to ``duration``: in chunks (``stepped`` after each), with a progress bar on a
-    terminal, or paced against the wall clock."""
+    terminal, or paced against the wall clock (``each_tick`` after every tick: the interop
+    attachments' hook)."""
     if speed is not None:
         from .pacing import run_paced
 
-        run_paced(sim, duration, speed)
+        run_paced(sim, duration, speed, each_tick)
         return
     chunk = CHUNK_TICKS * sim.spec.tick
     if sim.now >= duration:

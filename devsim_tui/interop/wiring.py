@@ -62,6 +62,7 @@ class Handle(Protocol):
 
 class Attachment(Protocol):
     name: str
+    flags: tuple[str, ...]  # the flags that ask for it (a run without --speed refuses them)
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
 
@@ -101,7 +102,8 @@ def requested(args: argparse.Namespace) -> list[str]:
     given = []
     for attachment in _load():
         for flag in getattr(attachment, "flags", ()):
-            if getattr(args, flag.lstrip("-").replace("-", "_"), None) not in (None, False):
+            value = getattr(args, flag.lstrip("-").replace("-", "_"), None)
+            if value is not None and value is not False:  # (port 0 is given)
                 given.append(flag)
     return given
 
