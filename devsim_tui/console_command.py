@@ -27,6 +27,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from .store.recording import add_recording_arguments
 
     add_recording_arguments(parser)  # --db PATH, --no-record
+    from .interop import add_interop_arguments
+
+    add_interop_arguments(parser)  # --metrics-port, --alertmanager, …
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -52,9 +55,13 @@ def execute(args: argparse.Namespace) -> int:
     recorder = start_recording(args, app.sim, "tui", threaded=True)  # StoreError: exit 2
     if recorder is not None:
         record_console(app, recorder)
+    from .interop.frontends import attach_console
+
+    interop = attach_console(args, app)  # problems are toasts; the console keeps running
     try:
         run_until_stopped(app)
     finally:
+        interop.close()
         if recorder is not None:
             recorder.close("stopped")
     return 0

@@ -56,7 +56,7 @@ class MetricsHandle:
 
     def publish(self, frame: Frame) -> None:
         now = self.clock()
-        if now - self._taken >= REFRESH_S:
+        if frame.force or now - self._taken >= REFRESH_S:
             self._taken = now
             self.collector.update(frame.take("prometheus", take_frame))
 

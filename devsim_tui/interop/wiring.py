@@ -33,10 +33,11 @@ class Frame:
     """What one step of the front end hands every handle; the snapshot is taken lazily, at
     most once per frame, on the stepping thread."""
 
-    def __init__(self, sim: Any, events: tuple[Any, ...]) -> None:
+    def __init__(self, sim: Any, events: tuple[Any, ...], force: bool = False) -> None:
         self._sim = sim
         self.now_ms: int = sim.now
         self.events = events
+        self.force = force  # a handle that refreshes at most so often refreshes now
         self._taken: dict[str, Any] = {}
 
     def snapshot(self) -> Any:
@@ -120,12 +121,13 @@ class Interop:
         if self.handles:
             self.sim.bus.subscribe(self._events.append)
 
-    def stepped(self) -> None:
-        """Hand every handle this step's frame (cheap when nothing is attached)."""
+    def stepped(self, force: bool = False) -> None:
+        """Hand every handle this step's frame (cheap when nothing is attached). ``force``:
+        where steps are rare and large (a line at a plain prompt), refresh everything now."""
         if not self.handles:
             return
         events, self._events[:] = tuple(self._events), []
-        frame = Frame(self.sim, events)
+        frame = Frame(self.sim, events, force)
         for handle in self.handles:
             handle.publish(frame)
 

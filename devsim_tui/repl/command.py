@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..headless.arguments import non_negative_int, speed_factor
@@ -38,6 +39,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from ..store.recording import add_recording_arguments
 
     add_recording_arguments(parser)  # --db PATH, --no-record (see README: sessions)
+    from ..interop import add_interop_arguments
+
+    add_interop_arguments(parser)  # --metrics-port, --alertmanager, …
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -53,9 +57,15 @@ def execute(args: argparse.Namespace) -> int:
     from .plain import is_plain_terminal
 
     recorder = start_recording(args, sim, "repl", threaded=True)  # StoreError: exit 2
-    if is_plain_terminal(sys.stdin, sys.stdout, os.environ.get("TERM")):
-        return _plain(sim, recorder)
-    return _interactive(sim, color, recorder)
+    from ..interop.frontends import attach_repl
+
+    interop, stepped = attach_repl(args, sim, lambda line: print(line, file=sys.stderr))
+    try:
+        if is_plain_terminal(sys.stdin, sys.stdout, os.environ.get("TERM")):
+            return _plain(sim, recorder, stepped)
+        return _interactive(sim, color, recorder, stepped)
+    finally:
+        interop.close()
 
 
 def _recorded(repl: Repl, recorder: Recorder | None) -> None:
@@ -65,7 +75,8 @@ def _recorded(repl: Repl, recorder: Recorder | None) -> None:
         record_repl(repl, recorder)  # every line written down before it acts
 
 
-def _plain(sim: Simulation, recorder: Recorder | None = None) -> int:
+def _plain(sim: Simulation, recorder: Recorder | None = None,
+           stepped: Callable[..., None] = lambda force=False: None) -> int:
     from prompt_toolkit.output.plain_text import PlainTextOutput
 
     from ..store.repl_recording import recording
@@ -79,12 +90,15 @@ def _plain(sim: Simulation, recorder: Recorder | None = None) -> int:
     # letting a dumb terminal's Ctrl-C drop the line being typed
     loop = asyncio.new_event_loop()
     try:
-        return loop.run_until_complete(recording(run_plain(repl, sys.stdin), recorder))
+        return loop.run_until_complete(recording(run_plain(repl, sys.stdin,
+                                                                   lambda: stepped(True)),
+                                                         recorder))
     finally:
         loop.close()
 
 
-def _interactive(sim: Simulation, color: bool, recorder: Recorder | None = None) -> int:
+def _interactive(sim: Simulation, color: bool, recorder: Recorder | None = None,
+                 stepped: Callable[..., None] = lambda force=False: None) -> int:
     from prompt_toolkit.output.defaults import create_output
 
     from ..startup import warm_models
@@ -106,4 +120,6 @@ def _interactive(sim: Simulation, color: bool, recorder: Recorder | None = None)
                       "completes, \\? for the keys, Ctrl-D leaves.")
     session = build_prompt(repl, history, output=output)
     warm_models()  # scikit-learn, off the loop, before the detector first needs it
-    return asyncio.run(recording(run_prompt(repl, session, Pacer(repl.sim)), recorder))
+    pacer = Pacer(repl.sim)
+    pacer.stepped.append(stepped)  # the interop attachments, after each slice
+    return asyncio.run(recording(run_prompt(repl, session, pacer), recorder))

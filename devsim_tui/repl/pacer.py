@@ -34,6 +34,7 @@ class Pacer:
         self.slice_ticks = slice_ticks
         self._last = clock()
         self._debt_ms = 0.0  # simulated time due but less than a tick
+        self.stepped: list[Callable[[], None]] = []  # after each slice (interop attachments)
 
     def due(self) -> int:
         """Ticks due since the last call (0 while paused)."""
@@ -55,6 +56,8 @@ class Pacer:
             step = min(ticks - done, self.slice_ticks)
             self.sim.step(step)
             done += step
+            for hook in self.stepped:
+                hook()
             yield done
 
     def catch_up(self) -> int:

@@ -13,6 +13,7 @@ same input always prints the same lines. The input's end leaves, as Ctrl-D does.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from prompt_toolkit.formatted_text import StyleAndTextTuples
@@ -37,7 +38,8 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
-async def run_plain(repl: Repl, stdin: TextIO = sys.stdin) -> int:
+async def run_plain(repl: Repl, stdin: TextIO = sys.stdin,
+                    after_line: Callable[[], None] = lambda: None) -> int:
     """Read and run lines until ``\\q`` or the end of the input; returns the exit code (0).
     At a dumb terminal the prompt comes before the line (the terminal shows what is typed);
     with piped input the line is echoed after it."""
@@ -65,6 +67,7 @@ async def run_plain(repl: Repl, stdin: TextIO = sys.stdin) -> int:
     while (line := read([("class:prompt", repl.prompt)])) is not None:
         if await repl.handle(line, ask) is Result.QUIT:
             break
+        after_line()  # (the interop attachments: the clock moves only with lines here)
     if typed:
         repl.printer.show([])  # the prompt Ctrl-D left open
     repl.flush()
