@@ -72,9 +72,10 @@ class Poster:
         ceiling = min(self.max_delay, self.base_delay * 2 ** retry)
         return ceiling / 2 + self.rng.random() * ceiling / 2
 
-    def post(self, body: Any) -> Attempt:
+    def post(self, body: Any, attempts: int | None = None) -> Attempt:
+        """Deliver ``body``, trying up to ``attempts`` times (default: the poster's)."""
         attempt = Attempt(False, "not tried")
-        for n in range(self.attempts):
+        for n in range(attempts or self.attempts):
             if n:
                 self.sleep(self.delay(n - 1))
             attempt = self._once(body)

@@ -65,7 +65,8 @@ class Sender:
             except queue.Full:
                 pass
             self._thread.join(timeout)
-        self.poster.close()
+        if not self._thread.is_alive():  # else it is still in a request: left to end with us
+            self.poster.close()
 
     # the delivery thread -------------------------------------------------------------------
 
@@ -110,14 +111,16 @@ class Sender:
 
     def step(self, now: float, *, force: bool = False) -> None:
         """Deliver if due: a change, a re-send, or a retry once the back-off has passed
-        (``force``: whatever the back-off says)."""
+        (``force``: whatever the back-off says, one try while the endpoint fails, so that a
+        flush or a stop is not held up by retries to an endpoint known to be down)."""
         if self.health.failing:
             if not self.outbox.pending() or (now < self.retry_at and not force):
                 return
         elif not self.outbox.due(now):
             return
         batch = self.outbox.batch()
-        attempt = self.poster.post(self.encode(batch, now))
+        once = force and self.health.failing
+        attempt = self.poster.post(self.encode(batch, now), attempts=1 if once else None)
         self.health.record(attempt, pending=len(batch))
         if attempt.ok:
             self.outbox.delivered(batch, now)
