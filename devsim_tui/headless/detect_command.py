@@ -47,14 +47,33 @@ class Series:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE.csv",
+    parser.add_argument("file", metavar="FILE.csv", nargs="?",
                         help="a CSV with a header timestamp,value (or timestamp and several "
                              "metric columns); - reads standard input")
+    from .arguments import duration_ms
+
+    parser.add_argument("--prometheus", metavar="URL", default=None,
+                        help="instead of a file: a range query to this Prometheus server")
+    parser.add_argument("--query", metavar="PROMQL", default=None,
+                        help="with --prometheus: the query; each series it returns is "
+                             "watched on its own")
+    parser.add_argument("--range", dest="range_ms", type=duration_ms, default=86_400_000,
+                        metavar="D", help="with --prometheus: how far back (default 24h)")
+    parser.add_argument("--step", dest="step_ms", type=duration_ms, default=60_000,
+                        metavar="D", help="with --prometheus: between samples (default 1m)")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="text: the episodes, readable; json: one line per episode start")
 
 
 def execute(args: argparse.Namespace) -> int:
+    problem = _source_problem(args)
+    if problem:
+        print(f"devsim detect: error: {problem}", file=sys.stderr)
+        return 2
+    if args.prometheus is not None:
+        from .detect_prometheus import detect_prometheus
+
+        return detect_prometheus(args)
     name = "<stdin>" if args.file == "-" else args.file
     try:
         if args.file == "-":
@@ -84,6 +103,21 @@ def execute(args: argparse.Namespace) -> int:
     for episode in episodes:
         print(_describe(series, episode))
     return 0
+
+
+def _source_problem(args: argparse.Namespace) -> str:
+    """What is wrong with the choice of input ('' when nothing)."""
+    if args.prometheus is not None:
+        if args.file is not None:
+            return f"give a file or --prometheus, not both ({args.file!r})"
+        if not (args.query or "").strip():
+            return "--prometheus needs --query PROMQL (e.g. --query 'rate(x_total[5m])')"
+        return ""
+    if args.query is not None:
+        return "--query runs against a server: give --prometheus URL too"
+    if args.file is None:
+        return "give a FILE.csv (- for standard input) or --prometheus URL --query PROMQL"
+    return ""
 
 
 def read_series(data: bytes, name: str) -> Series:
