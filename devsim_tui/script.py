@@ -1,6 +1,7 @@
 """Script files: one command per line, run on a simulated timeline (the README shows one).
 
-``#`` starts a comment; ``wait D`` moves the timeline on; ``at HH:MM:SS`` moves it to that
+``#`` starts a comment; a first line ``scenario NAME`` names the scenario the script is written
+for (the one it runs on when none is given); ``wait D`` moves the timeline on; ``at HH:MM:SS`` moves it to that
 simulated time; ``expect …`` states what should hold (``devsim_tui.expectations``); any other
 line is a command in the ChatOps language. The whole file is checked before anything runs —
 every problem reported as ``file:line:col: message`` — so a script never stops half-way through
@@ -21,10 +22,12 @@ from engine.commands import Advance, Rewind
 from .chatops import ParseContext, ParseError, parse
 from .expectations import Expectation, Vocabulary, parse_expectation, too_early
 
-__all__ = ["Script", "ScriptError", "Step", "builtin_scripts", "load_script", "resolve_script"]
+__all__ = ["Script", "ScriptError", "Step", "builtin_scripts", "declared_scenario", "load_script",
+           "resolve_script"]
 
 _AT = re.compile(r"^at\s+(\S+)\s*$", re.I)
 _WAIT = re.compile(r"^wait\s+(.+?)\s*$", re.I)
+_SCENARIO = re.compile(r"^scenario\s+(\S+)\s*$", re.I)
 _EXPECT = re.compile(r"^expect(?:\s|$)", re.I)
 
 
@@ -84,6 +87,20 @@ def resolve_script(name_or_path: str | Path) -> Path:
     return shipped.get(path.name.removesuffix(".txt"), path) if path.parent == Path() else path
 
 
+def declared_scenario(path: str | Path) -> str | None:
+    """The scenario a script names on its first line (``scenario ai-platform``), if it does."""
+    try:
+        text = resolve_script(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # (load_script says why)
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            match = _SCENARIO.match(line)
+            return match.group(1) if match else None
+    return None
+
+
 def load_script(path: str | Path, spec: ScenarioSpec, duration_ms: int | None = None) -> Script:
     """Read and check a script (a file, or a shipped script's name) against a scenario.
 
@@ -122,6 +139,8 @@ def parse_script(text: str, spec: ScenarioSpec, name: str = "<script>",
         problem = reader.read(line, number, col)
         if problem is not None:
             reader.problems.append((number, f"{name}:{number}:{problem[0]}: {problem[1]}"))
+            if reader.stop:
+                break
         elif duration_ms is not None and reader.now > duration_ms:
             reader.problems.append((number, f"{name}:{number}:{col}: this line is at "
                                     f"{format_clock(reader.now)}, after the run ends "
@@ -143,6 +162,9 @@ class _Reader:
     """The timeline as the lines are read: where it is, the steps so far, the problems."""
 
     def __init__(self, spec: ScenarioSpec) -> None:
+        self.spec = spec
+        self.lines = 0  # real lines read so far
+        self.stop = False  # the rest is not worth reading (the script is for another scenario)
         self.context = ParseContext.for_scenario(spec)
         self.vocabulary = Vocabulary.of(spec)
         self.now = 0
@@ -152,11 +174,23 @@ class _Reader:
         self.problems: list[tuple[int, str]] = []
 
     def read(self, line: str, number: int, col: int) -> Problem | None:
-        for pattern, handler in ((_AT, self._at), (_WAIT, self._wait), (_EXPECT, self._expect)):
+        self.lines += 1
+        for pattern, handler in ((_SCENARIO, self._scenario), (_AT, self._at),
+                                 (_WAIT, self._wait), (_EXPECT, self._expect)):
             match = pattern.match(line)
             if match is not None:
                 return handler(match, line, number, col)
         return self._command(line, number, col)
+
+    def _scenario(self, match: re.Match[str], line: str, number: int, col: int) -> Problem | None:
+        name = match.group(1)
+        if self.lines > 1:
+            return col, "a 'scenario' line names the script's scenario and comes first"
+        if name != self.spec.name:  # every other line would be judged by the wrong names
+            self.stop = True
+            return col, (f"this script is written for scenario {name!r}, and the run is on "
+                         f"{self.spec.name!r}: leave --scenario out, or give --scenario {name}")
+        return None
 
     def _at(self, match: re.Match[str], line: str, number: int, col: int) -> Problem | None:
         try:

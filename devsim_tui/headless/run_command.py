@@ -22,8 +22,9 @@ DEFAULT_DURATION_MS = 3_600_000
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scenario", default="shopfront", metavar="NAME|PATH",
-                        help="a built-in scenario name or a scenario file (default: shopfront)")
+    parser.add_argument("--scenario", default=None, metavar="NAME|PATH",
+                        help="a built-in scenario name or a scenario file (default: the one "
+                             "the script names on its first line, else shopfront)")
     parser.add_argument("--duration", type=duration_ms, default=None, metavar="D",
                         help="simulated time to run: 90s, 5m, 1h30m, 2h or hh:mm:ss (default 1h, "
                              "or the end of the script)")
@@ -53,10 +54,13 @@ def execute(args: argparse.Namespace) -> int:
         print("devsim run: error: --dry-run plans a script's commands; give one with --script",
               file=sys.stderr)
         return 2
-    spec = load_scenario(args.scenario)
     script = None
     if args.script is not None:
-        from devsim_tui.script import ScriptError, load_script
+        from devsim_tui.script import ScriptError, declared_scenario, load_script
+
+        args.scenario = args.scenario or declared_scenario(args.script)
+    spec = load_scenario(args.scenario or "shopfront")
+    if args.script is not None:
 
         try:
             script = load_script(args.script, spec, args.duration)

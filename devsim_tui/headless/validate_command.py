@@ -22,8 +22,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE",
                         help="a scenario file (.yaml/.yml), a script file (.txt/.devsim) or a "
                              "shipped script's name; another file is told apart by its first line")
-    parser.add_argument("--scenario", default="shopfront", metavar="NAME|PATH",
-                        help="for a script: the scenario whose names it uses (default shopfront)")
+    parser.add_argument("--scenario", default=None, metavar="NAME|PATH",
+                        help="for a script: the scenario whose names it uses (default: the one "
+                             "it names on its first line, else shopfront)")
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -36,8 +37,9 @@ def execute(args: argparse.Namespace) -> int:
     if not resolve_script(args.file).is_file():
         raise ScenarioError(args.file, [_problem("no such file")])
     if not _is_scenario(resolve_script(args.file)):
-        from devsim_tui.script import ScriptError, load_script
+        from devsim_tui.script import ScriptError, declared_scenario, load_script
 
+        args.scenario = args.scenario or declared_scenario(args.file) or "shopfront"
         try:
             script = load_script(args.file, load_scenario(args.scenario))
         except ScriptError as exc:

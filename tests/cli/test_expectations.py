@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from devsim_tui.cli import main
 from devsim_tui.expectations import FORMS, Vocabulary, parse_expectation
 from devsim_tui.expectations.facts import Facts
-from devsim_tui.script import builtin_scripts
+from devsim_tui.script import builtin_scripts, declared_scenario
 from engine import Event, builtin_scenarios, load_scenario
 
 CANARY = """\
@@ -362,16 +362,35 @@ def test_validate_tells_a_script_from_a_scenario(tmp_path: Path,
     assert main(["validate", str(tmp_path / "estate")]) == 0
     assert "scenario 'tiny'" in capsys.readouterr().out
     assert main(["validate", "ai-platform-bad-release", "--scenario", "shopfront"]) == 2
-    assert "there is no service called 'pipeline-orchestrator'" in capsys.readouterr().err
+    assert "written for scenario 'ai-platform'" in capsys.readouterr().err
 
 
 def _scenario_of(script: str) -> str:
     return max((s for s in builtin_scenarios() if script.startswith(s + "-")), key=len)
 
 
-def test_every_built_in_scenario_has_a_shipped_drill() -> None:
+def test_every_built_in_scenario_has_a_shipped_drill_that_names_it() -> None:
     shipped = builtin_scripts()
     assert {_scenario_of(name) for name in shipped} == set(builtin_scenarios())
+    assert all(declared_scenario(path) == _scenario_of(name) for name, path in shipped.items())
+
+
+def test_a_script_runs_on_the_scenario_it_names_and_refuses_another(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "drill.txt"
+    script.write_text("# on ai-platform\nscenario ai-platform\nstatus pipeline-orchestrator\n")
+    assert main(["run", "--no-record", "--script", str(script), "--duration", "1m",
+                 "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["services"].keys() == \
+        load_scenario("ai-platform").services.keys()
+    assert main(["validate", str(script), "--scenario", "shopfront"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"{script}:2:1: this script is written for scenario 'ai-platform', and the "
+                   "run is on 'shopfront': leave --scenario out, or give --scenario ai-platform"]
+    script.write_text("wait 1m\nscenario shopfront\n")
+    assert main(["validate", str(script)]) == 2
+    assert capsys.readouterr().err == (f"{script}:2:1: a 'scenario' line names the script's "
+                                       "scenario and comes first\n")
 
 
 @pytest.mark.parametrize("name", sorted(builtin_scripts()))
@@ -379,7 +398,7 @@ def test_a_shipped_drill_holds(name: str, capsys: pytest.CaptureFixture[str]) ->
     path = builtin_scripts()[name]
     lines = [n for n, line in enumerate(path.read_text().splitlines(), start=1)
              if line.startswith("expect ")]
-    code, events = run_json(capsys, "--scenario", _scenario_of(name), "--script", name)
+    code, events = run_json(capsys, "--script", name)  # on the scenario it names
     got = expects(events)
     assert sorted(got) == lines and len(lines) >= 4
     assert [n for n, e in got.items() if e["type"] != "expect.passed"] == [], got
