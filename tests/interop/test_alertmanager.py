@@ -9,13 +9,14 @@ test skips, saying so, only when the binary cannot be found.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import shutil
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
@@ -25,30 +26,8 @@ from devsim_tui.interop.alert_payload import fingerprint
 from devsim_tui.interop.alertmanager_attachment import AlertmanagerAttachment, AlertPush
 from devsim_tui.interop.wiring import Interop
 from engine import Simulation, load_scenario
-
-AM_CONFIG = """\
-route:
-  receiver: devsim
-  group_by: [alertname]
-receivers:
-  - name: devsim
-"""
-
-
-def _binary(*names: str) -> str:
-    found = next((shutil.which(n) for n in names if shutil.which(n)), None)
-    if found is None:
-        pytest.skip(f"{' / '.join(names)} not found on PATH (.ci/run installs Debian's "
-                    "prometheus-alertmanager package)")
-    return found
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.interop import servers
+from tests.interop.servers import free_port
 
 
 def _wait_until(check, what: str, deadline_s: float = 20.0):  # noqa: ANN001, ANN202
@@ -67,30 +46,6 @@ def _wait_until(check, what: str, deadline_s: float = 20.0):  # noqa: ANN001, AN
         time.sleep(0.05)
 
 
-@pytest.fixture(scope="module")
-def alertmanager(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    binary = _binary("prometheus-alertmanager", "alertmanager")
-    home = tmp_path_factory.mktemp("alertmanager")
-    (home / "alertmanager.yml").write_text(AM_CONFIG)
-    port = _free_port()
-    log = (home / "log").open("w")
-    proc = subprocess.Popen(  # noqa: S603
-        [binary, f"--config.file={home / 'alertmanager.yml'}", f"--storage.path={home}",
-         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="],
-        stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until(lambda: proc.poll() is None and httpx.get(f"{url}/-/ready").is_success
-                    or proc.poll() is not None and pytest.fail(
-                        f"alertmanager exited: {(home / 'log').read_text()[-500:]}"),
-                    "alertmanager to be ready")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
-
-
 class Receiver(BaseHTTPRequestHandler):
     bodies: list = []
 
@@ -104,17 +59,35 @@ class Receiver(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def webhook() -> Iterator[tuple[str, list]]:
+@contextlib.contextmanager
+def receiving() -> Iterator[tuple[str, list]]:
+    """A real HTTP server on 127.0.0.1 keeping the JSON bodies posted to it."""
     class Handler(Receiver):
         bodies: list = []
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", Handler.bodies
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", Handler.bodies
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def routed(tmp_path: Path) -> Iterator[tuple[str, list]]:
+    """A real Alertmanager of the test's own (alerts outlive a run by up to four minutes),
+    whose one route sends to a webhook receiver: its URL, and what the receiver was sent."""
+    with receiving() as (hook, bodies), servers.alertmanager(tmp_path,
+                                                             receiver_url=hook) as server:
+        yield server.url, bodies
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, list]]:
+    with receiving() as got:
+        yield got
 
 
 class Run:
@@ -150,7 +123,8 @@ def _active(url: str) -> dict[str, dict]:
             if a["labels"].get("scenario") == "shopfront"}
 
 
-def test_an_injected_fault_fires_in_alertmanager_and_resolves(alertmanager: str) -> None:
+def test_an_injected_fault_fires_in_alertmanager_and_resolves(routed: tuple[str, list]) -> None:
+    alertmanager, notified = routed
     run = Run(alertmanager=alertmanager)
     try:
         run.chat.submit("scale checkout to 0")
@@ -165,17 +139,22 @@ def test_an_injected_fault_fires_in_alertmanager_and_resolves(alertmanager: str)
         assert "seed 3" in alert["annotations"]["description"]
         assert alert["generatorURL"].startswith("devsim://shopfront/alerts/")
         assert alert["status"]["state"] == "active"
+        _wait_until(lambda: _notified(notified, "ServiceDown", "firing"),
+                    "Alertmanager to route ServiceDown to its receiver")
         run.chat.submit("scale checkout to 2")
         run.until("alert.resolved", "ServiceDown")
         _wait_until(lambda: "ServiceDown/checkout" not in _active(alertmanager),
                     "ServiceDown to leave the active alerts")
+        _wait_until(lambda: _notified(notified, "ServiceDown", "resolved"),
+                    "Alertmanager to tell its receiver ServiceDown resolved")
         assert run.told == []  # a healthy endpoint is never mentioned
     finally:
         run.close()
 
 
-def test_amtool_lists_and_silences_a_devsim_alert(alertmanager: str) -> None:
-    amtool = _binary("amtool")
+def test_amtool_lists_and_silences_a_devsim_alert(routed: tuple[str, list]) -> None:
+    amtool = servers.require("amtool")
+    alertmanager = routed[0]
     run = Run(alertmanager=alertmanager)
     try:
         run.chat.submit("scale checkout to 0")
@@ -194,6 +173,13 @@ def test_amtool_lists_and_silences_a_devsim_alert(alertmanager: str) -> None:
         assert silenced["status"]["state"] == "suppressed" and silenced["status"]["silencedBy"]
     finally:
         run.close()
+
+
+def _notified(bodies: list, alertname: str, status: str) -> bool:
+    """Alertmanager's own webhook told its receiver this alert has this status."""
+    return any(a["status"] == status and a["labels"]["alertname"] == alertname
+               and a["labels"].get("scenario") == "shopfront"
+               for body in bodies for a in body["alerts"])
 
 
 def _active_or_not(url: str, key: str) -> dict | None:
@@ -224,7 +210,7 @@ def test_the_webhook_receives_firing_then_resolved(webhook: tuple[str, list]) ->
 
 
 def test_a_dead_endpoint_is_told_once_and_the_run_goes_on() -> None:
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     run = Run(alertmanager=f"http://127.0.0.1:{port}")
     try:
         run.chat.submit("scale checkout to 0")
