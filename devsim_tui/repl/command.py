@@ -66,6 +66,7 @@ def execute(args: argparse.Namespace) -> int:
         return _interactive(sim, color, recorder, stepped)
     finally:
         interop.close()
+        stepped()  # the notices closing left (an endpoint found down at the last delivery)
 
 
 def _recorded(repl: Repl, recorder: Recorder | None) -> None:
