@@ -228,3 +228,27 @@ def test_the_attachment_is_in_the_interop_table() -> None:
     from devsim_tui.interop.wiring import _load
 
     assert any(a.name == "alertmanager" for a in _load())
+
+
+@pytest.mark.parametrize("flags", [["--alertmanager", "ftp://127.0.0.1:9093"],
+                                   ["--webhook", "127.0.0.1:5001/hook"]])
+def test_devsim_run_refuses_a_bad_url_in_one_line(
+        flags: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from devsim_tui.cli import main
+
+    code = main(["run", "--speed", "1000", "--duration", "1m", "--no-record", *flags])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.startswith(f"{flags[0]} '{flags[1]}': ") and "\n" not in err
+
+
+def test_a_paced_run_pushes_to_alertmanager(routed: tuple[str, list], tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from devsim_tui.cli import main
+
+    script = tmp_path / "drill.txt"
+    script.write_text("scale checkout to 0\nwait 2m\n")
+    code = main(["run", "--script", str(script), "--speed", "600", "--no-record",
+                 "--alertmanager", routed[0]])
+    assert code == 0 and "unreachable" not in capsys.readouterr().err
+    _wait_until(lambda: _active(routed[0]).get("ServiceDown/checkout"),
+                "the paced run's ServiceDown in Alertmanager")
