@@ -217,3 +217,13 @@ def test_a_full_queue_never_blocks_and_is_followed_by_a_resync() -> None:
     push.publish(FakeFrame((), [dict(RECORD)]))
     kind, records, _ = out.queue.get_nowait()
     assert kind == "sync" and records == [RECORD] and not push._resync
+
+
+def test_a_rewind_resends_the_restored_firing_set() -> None:
+    out = Sender(poster(Server(), []), Health("x", print), Outbox(RESEND_S), _alertmanager_body,
+                 start=False)
+    push = AlertPush("shopfront", 3, [out], print, deque(), clock=lambda: T0)
+    push.publish(FakeFrame((FakeEvent("rewind", **{"from": 600.0, "to": 60.0}),), [RECORD]))
+    assert out.queue.get_nowait() == ("sync", [RECORD], T0) and out.queue.empty()
+    push.publish(FakeFrame((FakeEvent("scale", service="checkout"),), [RECORD]))
+    assert out.queue.empty()  # other events send nothing
