@@ -74,7 +74,7 @@ def record_from_event(data: Mapping[str, Any], scenario: str) -> dict[str, Any]:
     if data.get("service"):
         labels["service"] = str(data["service"])
     if data.get("env"):
-        labels["environment"] = str(data["env"])
+        labels["env"] = str(data["env"])
     return {"labels": labels, "annotations": {"summary": str(data.get("summary", ""))},
             "generatorURL": generator_url(scenario, data.get("id", "?"))}
 

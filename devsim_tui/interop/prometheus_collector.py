@@ -167,7 +167,7 @@ def _alerts_and_slos(frame: MetricsFrame) -> Iterator[Any]:
     snap = frame.snapshot
     alerts = GaugeMetricFamily(
         "devsim_alerts", "Live alerts, as Prometheus's ALERTS (1 per alert).",
-        labels=("scenario", "env", "alertname", "alertstate", "severity", "component"))
+        labels=("scenario", "env", "alertname", "alertstate", "severity", "service"))
     for a in snap.alerts:
         alerts.add_metric((snap.scenario, a.env or "", a.name, a.state, a.severity,
                            a.target or ""), 1)

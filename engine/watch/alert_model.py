@@ -71,13 +71,13 @@ class Alert:
         return "acknowledged" if self.acked_by else "firing"
 
     def labels(self, scenario: str) -> dict[str, str]:
-        """Prometheus labels: alertname, severity, the component, environment and scenario."""
+        """Prometheus labels: alertname, severity, the component, environment (`env`) and scenario."""
         labels = {"alertname": self.name, "severity": self.severity, "scenario": scenario,
                   **self.rule.labels}
         if self.component is not None:
             labels["service"] = self.component
         if self.env is not None:
-            labels["environment"] = self.env
+            labels["env"] = self.env  # (as on every metric devsim serves)
         return labels
 
     def annotations(self) -> dict[str, str]:

@@ -22,7 +22,7 @@ from devsim_tui.interop.wiring import InteropError
 
 URL = "http://127.0.0.1:9/api/v2/alerts"
 LABELS = {"alertname": "ServiceDown", "severity": "critical", "scenario": "shopfront",
-          "service": "checkout", "environment": "production"}
+          "service": "checkout", "env": "production"}
 RECORD = {"labels": LABELS, "annotations": {"summary": "checkout has no ready instance"},
           "generatorURL": "devsim://shopfront/alerts/1"}
 T0 = 1_800_000_000.0

@@ -133,7 +133,7 @@ def test_an_injected_fault_fires_in_alertmanager_and_resolves(routed: tuple[str,
                             "ServiceDown in /api/v2/alerts")
         assert alert["labels"] == {"alertname": "ServiceDown", "severity": "critical",
                                    "scenario": "shopfront", "service": "checkout",
-                                   "environment": "production"}
+                                   "env": "production"}
         assert alert["fingerprint"] == fingerprint(alert["labels"])
         assert alert["annotations"]["summary"] == "checkout has no ready instance"
         assert "seed 3" in alert["annotations"]["description"]
