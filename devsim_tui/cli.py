@@ -48,6 +48,8 @@ SUBCOMMANDS = (
                "devsim_tui.headless.replay_command"),
     Subcommand("resume", "continue a recorded session in the console from where it stopped",
                "devsim_tui.resume_command"),
+    Subcommand("report", "the debrief of a recorded session, as Markdown",
+               "devsim_tui.headless.report_command"),
 )
 DEFAULT_ARGV = ("tui",)
 
