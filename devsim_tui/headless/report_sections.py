@@ -123,6 +123,10 @@ def expectations(d: Debrief) -> list[str]:
             *table(("line", "expectation", "at", "result", "reason"), rows)]
 
 
+def _percent(rate: float) -> str:
+    return "< 0.1 %" if rate < 0.0005 else f"{rate:.1%}".replace("%", " %")
+
+
 def figures(d: Debrief) -> list[str]:
     from devsim_tui.store.report import ERROR_THRESHOLD, figures as fold
 
@@ -141,8 +145,7 @@ def figures(d: Debrief) -> list[str]:
              "—" if f.worst_p99_ms is None else
              f"{f.worst_p99_ms:,.0f} ms at {clock(f.worst_p99_minute * 60_000)[:5]}",
              "0 %" if f.worst_error_minute is None else
-             f"{f.worst_error_rate:.1%} at {clock(f.worst_error_minute * 60_000)[:5]}"
-             .replace("%", " %"),
+             f"{_percent(f.worst_error_rate)} at {clock(f.worst_error_minute * 60_000)[:5]}",
              f"{f.minutes_with_errors} of {f.minutes}") for f in found]
     return ["## Figures", "",
             f"From the recorded minutes of this branch; times are hh:mm. A minute with errors "
