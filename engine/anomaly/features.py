@@ -12,7 +12,7 @@ at row ``i`` uses rows ``i - w + 1 .. i`` only):
 
 Windows are counted in samples, not seconds, so the same configuration reads 5-minute
 CloudWatch exports and 15-second simulated metrics alike. Each window is reduced on its own
-(``sliding_window_view``), never through a running cumulative sum: a row's features are then
+(its rows added in order), never through a running cumulative sum: a row's features are then
 bit-for-bit the same whether the stream arrives in one batch or a row at a time. The last rows
 the longest window needs are carried over between batches; the first rows of a stream use the
 partial window they have. A missing sample (NaN) makes the windows that hold it NaN, which the
@@ -22,7 +22,6 @@ baseline skips.
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = ["FEATURE_NAMES", "TrailingFeatures"]
 
@@ -66,8 +65,13 @@ def _trailing_mean(joined: np.ndarray, window: int, offset: int) -> np.ndarray:
     total = len(joined)
     pad = window - 1
     padded = np.concatenate([np.zeros((pad, joined.shape[1])), joined])
-    # (only the windows of the rows from ``offset`` on: the carried tail's are known)
-    sums = sliding_window_view(padded[offset:], window, axis=0).sum(axis=2)
+    # (only the windows of the rows from ``offset`` on: the carried tail's are known). Each
+    # window's rows are added in order, first to last, as a reduction over the window would
+    # add them (bit for bit), but as ``window`` whole-array additions, not a strided reduce.
+    n = total - offset
+    sums = padded[offset: offset + n].copy()
+    for k in range(1, window):
+        sums += padded[offset + k: offset + k + n]
     # How many real rows each window holds: only the stream's own first rows have short
     # windows, and while the stream is that young the carried tail holds all of it.
     counts = np.minimum(np.arange(1, total + 1), window)[offset:, None]
