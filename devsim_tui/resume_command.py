@@ -16,11 +16,9 @@ __all__ = ["configure", "execute"]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from .store.recording import add_db_argument
+    from .store.recording import add_session_arguments
 
-    parser.add_argument("session", nargs="?", default=None, metavar="SESSION",
-                        help="a session id or a unique prefix of one (default: the newest)")
-    add_db_argument(parser)
+    add_session_arguments(parser)
     parser.add_argument("--speed", type=speed_factor, default=None, metavar="X",
                         help="simulated seconds per second (default: the session's last speed)")
     parser.add_argument("--paused", action="store_true", help="open with the clock stopped")

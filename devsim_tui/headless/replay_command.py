@@ -21,11 +21,9 @@ __all__ = ["configure", "execute"]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from devsim_tui.store.recording import add_db_argument
+    from devsim_tui.store.recording import add_session_arguments
 
-    parser.add_argument("session", nargs="?", default=None, metavar="SESSION",
-                        help="a session id or a unique prefix of one (default: the newest)")
-    add_db_argument(parser)
+    add_session_arguments(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="text for people, json for JSON Lines, as devsim run prints")
     parser.add_argument("--branch", type=non_negative_int, default=None, metavar="N",

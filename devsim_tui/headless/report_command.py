@@ -27,11 +27,9 @@ OUTCOMES = {"applied": "applied", "rejected": "not understood", "refused": "refu
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from devsim_tui.store.recording import add_db_argument
+    from devsim_tui.store.recording import add_session_arguments
 
-    parser.add_argument("session", nargs="?", default=None, metavar="SESSION",
-                        help="a session id or a unique prefix of one (default: the newest)")
-    add_db_argument(parser)
+    add_session_arguments(parser)
     parser.add_argument("--branch", type=non_negative_int, default=None, metavar="N",
                         help="report branch N (default: the one that stands; see devsim sessions)")
     parser.add_argument("--output", default=None, metavar="FILE",

@@ -22,14 +22,21 @@ if TYPE_CHECKING:
 
     from .recorder import Recorder
 
-__all__ = ["add_db_argument", "add_recording_arguments", "scenario_text", "script_text",
-           "start_recording"]
+__all__ = ["add_db_argument", "add_recording_arguments", "add_session_arguments",
+           "scenario_text", "script_text", "start_recording"]
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=None, metavar="PATH",
                         help="the session database (default: $XDG_DATA_HOME/devsim/sessions.db, "
                              "else ~/.local/share/devsim/sessions.db)")
+
+
+def add_session_arguments(parser: argparse.ArgumentParser) -> None:
+    """A recorded session to read (id, unique prefix, or the newest) and where it is kept."""
+    parser.add_argument("session", nargs="?", default=None, metavar="SESSION",
+                        help="a session id or a unique prefix of one (default: the newest)")
+    add_db_argument(parser)
 
 
 def add_recording_arguments(parser: argparse.ArgumentParser) -> None:
